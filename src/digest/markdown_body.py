@@ -1,0 +1,54 @@
+"""Render Markdown article bodies to HTML that cannot carry scripts."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html import unescape
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+_SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+
+
+class _Sanitise(Treeprocessor):
+    """Drop links and images whose address could run script (javascript:, data:)."""
+
+    def run(self, root: ET.Element) -> None:
+        """Remove unsafe href/src attributes in place."""
+        for element in root.iter():
+            for attr in ("href", "src"):
+                value = element.get(attr)
+                if value is not None and not _SAFE_SCHEME.match(value.strip()):
+                    del element.attrib[attr]
+
+
+class _NoRawHtml(Extension):
+    """Treat raw HTML in Markdown as text: content is escaped like everything else."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API)
+        """Unregister the raw-HTML processors and add the link sanitiser."""
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Sanitise(md), "sanitise", 0)
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def render_markdown(text: str) -> tuple[str, str | None, str]:
+    """Return (html, first level-1 heading or None, plain text) for a Markdown body."""
+    md = markdown.Markdown(extensions=["extra", "sane_lists", _NoRawHtml()], output_format="html")
+    title = None
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.strip():
+            if line.startswith("# "):
+                title = line[2:].strip().strip("#").strip()
+                text = "\n".join(lines[index + 1 :])
+            break
+    html = md.convert(text)
+    plain = unescape(_TAGS.sub(" ", html))
+    return html, title, " ".join(plain.split())

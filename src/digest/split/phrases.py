@@ -1,0 +1,120 @@
+"""Multilingual phrase lists the region finder uses to recognise page furniture.
+
+Three kinds of line are recognised, each by one precompiled pattern matched from the start
+of the lowercased, stripped line (so a test costs one anchored match, not a scan):
+
+- barriers: a short line that opens what follows a story (comment thread, related links,
+  "more from", share buttons).  A story region never runs across one.
+- boilerplate: stock lines that are never story text (cookie and privacy notices,
+  advertisement markers, copyright, subscription prompts), each with a reason.
+- credits: photo credit lines ("REUTERS/Name", "Photo: AP") that mark the line before
+  them as a caption.
+
+The lists hold generic page vocabulary in several languages, never a site's own wording.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# A barrier is only trusted on a short line: "Comments" is a heading, "Comments from the
+# minister were..." is prose.
+BARRIER_MAX_WORDS: Final = 8
+
+_BARRIERS: Final = (
+    # comment threads
+    r"\d+\s+(?:comments?|responses?|replies|reactions?)",
+    r"(?:show|view|load|see|read)\s+(?:all\s+)?(?:\d+\s+)?comments?",
+    r"comments?(?:\s*\(\d+\))?",
+    r"(?:leave|post|add|write)\s+an?\s+(?:comment|reply)",
+    r"(?:join|start)\s+the\s+(?:conversation|discussion)",
+    r"(?:what\s+do\s+you\s+think|share\s+your\s+thoughts|have\s+your\s+say)",
+    r"discussion|conversation",
+    r"kommentare?|kommentieren|leserkommentare",
+    r"commentaires?|réactions?|laisser\s+un\s+commentaire",
+    r"comentarios?|comentários?|deja\s+(?:un|tu)\s+comentario|deixe\s+(?:um|seu)\s+comentário",
+    r"commenti|lascia\s+un\s+commento",
+    r"reacties|reageer",
+    r"komentarze?|komentar|yorumlar|комментари[ийя]\w*|коментарі\w*",
+    r"コメント|评论|評論|留言|댓글",
+    # related and recommended links
+    r"related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics|reading|links|videos?))?",
+    r"(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested))",
+    r"(?:recommended|suggested)(?:\s+(?:for\s+you|articles?|stories|reading|videos?))?",
+    r"more\s+(?:from|on|in|about|stories|articles|news|to\s+explore|like\s+this)\b.*",
+    r"(?:most|the\s+most)\s+(?:read|popular|viewed|shared|commented|emailed)",
+    r"(?:popular|trending|latest|top|recent|other|similar|previous|next)\s+"
+    r"(?:posts?|articles?|stories|news|now|videos?|headlines)",
+    r"(?:read|see|watch)\s+(?:next|more)$",
+    r"(?:don't|do\s+not)\s+miss",
+    r"(?:around|elsewhere)\s+(?:the\s+)?(?:web|site)",
+    r"(?:sponsored|promoted)\s+(?:content|stories|links)",
+    r"(?:ähnliche\s+artikel|das\s+könnte\s+sie\s+auch\s+interessieren|mehr\s+zum\s+thema"
+    r"|weitere\s+artikel|meistgelesen)",
+    r"(?:à\s+lire\s+aussi|articles?\s+similaires|sur\s+le\s+même\s+sujet|les\s+plus\s+lus"
+    r"|vous\s+aimerez\s+aussi|à\s+voir\s+aussi)",
+    r"(?:noticias\s+relacionadas|art[íi]culos\s+relacionados|tambi[ée]n\s+te\s+puede"
+    r"|lo\s+m[áa]s\s+le[íi]do|m[áa]s\s+noticias)",
+    r"(?:not[íi]cias\s+relacionadas|artigos\s+relacionados|posts?\s+relacionados"
+    r"|veja\s+tamb[ée]m|mais\s+lidas?|voc[êe]\s+tamb[ée]m\s+pode\s+gostar)",
+    r"(?:articoli\s+correlati|potrebbe\s+interessarti|i\s+più\s+letti|ti\s+potrebbe)",
+    r"(?:gerelateerde\s+artikelen|meest\s+gelezen|lees\s+ook)",
+    r"(?:berita\s+terkait|artikel\s+terkait|baca\s+juga|terpopuler)",
+    r"(?:похожие\s+(?:статьи|записи|новости)|читайте\s+также|популярное|по\s+теме)",
+    r"(?:podobne\s+artykuły|zobacz\s+(?:też|także)|najczęściej\s+czytane)",
+    r"(?:ilgili\s+haberler|benzer\s+haberler)",
+    r"関連記事|関連ニュース|人気記事|おすすめ記事|相关文章|相关阅读|相关新闻|热门文章|관련\s*기사|많이\s*본",
+    # share and follow runs
+    r"share\s+(?:this|on|via)\b.*|share$|share\s+(?:the\s+)?(?:article|story|post)",
+    r"like\s+this:|spread\s+the\s+word",
+    r"(?:tags?|filed\s+under|categories|topics)\s*:",
+    r"about\s+the\s+author|author\s+bio",
+    r"(?:teilen|partager|compartir|compartilhar|condividi|поделиться)\b",
+)
+
+_BOILERPLATE: Final = (
+    ("advertisement marker", r"(?:advertisement|advertising|sponsored|anzeige|publicité"
+     r"|publicidad|publicidade|pubblicità|реклама|広告|광고)\s*(?:[-–—:]\s*\w.*)?$"),
+    ("advertisement marker", r"(?:story\s+continues\s+below|continue\s+reading"
+     r"|skip\s+(?:to\s+)?(?:main\s+)?content|skip\s+ad)"),
+    ("cookie notice", r".{0,60}\bcookies?\b"),
+    ("privacy notice", r"(?:privacy\s+(?:policy|notice|statement)|terms\s+(?:of\s+(?:use|service)"
+     r"|and\s+conditions)|datenschutz|politique\s+de\s+confidentialit|política\s+de\s+privacidad)"),
+    ("copyright line", r"(?:©|ⓒ|\(c\)\s*\d{4}|copyright\b|all\s+rights\s+reserved|alle\s+rechte"
+     r"|tous\s+droits|todos\s+los\s+derechos|저작권|무단)"),
+    ("subscription prompt", r"(?:sign\s+(?:up|in)\b|subscribe\b|log\s*in\b|register\b"
+     r"|already\s+a\s+subscriber|newsletter|get\s+our\s+newsletter|enter\s+your\s+e-?mail"
+     r"|jetzt\s+abonnieren|abonnez-vous|suscr[íi]bete|assine\b|iscriviti)"),
+    ("share buttons", r"(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail"
+     r"|print|telegram|tumblr|pocket|flipboard|messenger|google\+?|copy\s+link|youtube"
+     r"|instagram|rss(?:\s+feed)?)$"),
+    ("follow prompt", r"(?:follow\s+(?:us|me)\b|like\s+us\s+on|join\s+us\s+on)"),
+    ("read-more link", r"(?:read\s+more|click\s+here|tap\s+here|keep\s+reading|show\s+(?:more|less)"
+     r"|load\s+more|see\s+more|weiterlesen|lire\s+la\s+suite|leer\s+m[áa]s|leia\s+mais"
+     r"|leggi\s+(?:anche|tutto)|читать\s+далее|続きを読む)"),
+    ("navigation", r"(?:home|menu|search|back\s+to\s+top|top|pagetop|next|previous|close"
+     r"|open|toggle\s+navigation|main\s+menu|sections|more)$"),
+)
+
+_CREDITS: Final = (
+    r"(?:top\s+|main\s+|lead\s+|header\s+|featured\s+)?(?:photo|image|picture|video|foto|bild"
+    r"|credit|source|fuente|fonte|courtesy|illustration)s?(?:\s+(?:by|credit|courtesy))?\s*[:|©]",
+    r"(?:photo|image|foto)s?\s+(?:by|courtesy\s+of)\b",
+    r"\(?(?:ap|afp|getty|reuters|epa|dpa|ansa|efe|shutterstock)\b[\w ]*(?:photo|images|/)",
+    r"[\w.&'’ -]{2,40}/[\w.&'’ -]{2,40}$",
+    r".{0,60}(?:getty\s+images|shutterstock|istock\w*|associated\s+press|\bap\s+photo)\)?$",
+)
+
+
+def _alternation(patterns: tuple[str, ...]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+# `(?:...)\W*$` demands that a barrier phrase be the whole line up to trailing punctuation.
+BARRIER_RE: Final = re.compile(rf"(?:{_alternation(_BARRIERS)})[\s\W\d]*$")
+BOILERPLATE_RE: Final = re.compile(
+    "|".join(f"(?P<b{i}>{pattern})" for i, (_, pattern) in enumerate(_BOILERPLATE))
+)
+BOILERPLATE_REASONS: Final = {f"b{i}": reason for i, (reason, _) in enumerate(_BOILERPLATE)}
+CREDIT_RE: Final = re.compile(_alternation(_CREDITS))
