@@ -1,21 +1,40 @@
-"""Turn one loaded file into an Article: check its front-matter, split or render its body."""
+"""Turn one loaded file into an Article: check its front-matter, split or render its body.
+
+`KNOWN_KEYS` and `parse_date` live in `fields` (the front-matter checks) and are
+re-exported here, where callers have always found them.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ContentError, Problem
+from .fields import KNOWN_KEYS, FieldReader, parse_date
 from .load import SourceDoc
 from .markdown_body import render_markdown
 from .split import Boilerplate, Image, Teaser, split_text
 
-KNOWN_KEYS = ("title", "date", "source", "url", "tags", "draft", "slug", "author", "dek")
+__all__ = [
+    "KNOWN_KEYS",
+    "NEW_ARTICLE_BODY",
+    "Article",
+    "make_article",
+    "parse_date",
+    "read_article",
+    "slugify",
+]
+
+# The body `build.py new` writes; its first line marks an article nobody has filled in yet.
+NEW_ARTICLE_BODY = (
+    "Paste the text of the page here, replacing this paragraph: headline, story and all.\n"
+    "Keep the lines as the browser copied them; `python build.py check` shows what was found."
+)
 
 _DATE_IN_PATH = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})")
 
@@ -48,6 +67,8 @@ class Article:
     summary: str
     words: int
     extra: Mapping[str, object] = field(default_factory=dict)
+    title_line: int = 1  # where the title was given: front-matter or page text
+    slug_line: int = 1  # where the slug came from: `slug:`, else the title
 
 
 def slugify(text: str) -> str:
@@ -59,134 +80,157 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "article"
 
 
-def parse_date(value: object, zone: tzinfo) -> datetime | None:
-    """Read an ISO 8601 date or date-time; a date or naive time is taken in `zone`."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), zone)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0, 0), zone)
-        parsed = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
-
-
 def make_article(doc: SourceDoc, zone: tzinfo, summary_words: int) -> tuple[Article, list[Problem]]:
     """Check a file's front-matter and split its body; raise ContentError on the first error."""
-    meta, lines, path = doc.meta, doc.meta_lines, str(doc.path)
-    warnings: list[Problem] = []
+    article, problems = read_article(doc, zone, summary_words)
+    errors = [p for p in problems if p.severity == "error"]
+    if article is None or errors:
+        first = errors[0]
+        raise ContentError(first.path, first.line, first.message, first.hint)
+    return article, problems
 
-    def fail(key: str, message: str, hint: str) -> ContentError:
-        return ContentError(path, lines.get(key, 1), message, hint)
 
-    def text_field(key: str) -> str | None:
-        value = meta.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            kind = "a list" if isinstance(value, list) else type(value).__name__
-            raise fail(key, f"`{key}` must be text, not {kind}", f'write `{key}: "..."`')
-        return str(value).strip() or None
+def read_article(
+    doc: SourceDoc, zone: tzinfo, summary_words: int
+) -> tuple[Article | None, list[Problem]]:
+    """Check a file's front-matter and split its body, listing every problem in the file.
 
-    title_hint = text_field("title")
-    source_hint = text_field("source")
-    url = text_field("url")
-    if url is not None:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise fail("url", f"`url` must be an http or https address, not {url!r}",
-                       "copy the address from the browser, starting with https://")
-    tags = _tags(meta.get("tags"), fail)
-    draft = meta.get("draft", False)
-    if not isinstance(draft, bool):
-        raise fail("draft", "`draft` must be true or false", "write `draft: true`")
-    when = None
-    if "date" in meta:
-        when = parse_date(meta["date"], zone)
-        if when is None:
-            raise fail("date", f"`date` is not a valid date: {meta['date']!r}",
-                       "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00, e.g. 2024-11-04")
-    for key in meta:
-        if key not in KNOWN_KEYS:
-            warnings.append(Problem(path, lines.get(key, 1), f"unknown front-matter key `{key}`",
-                                    "known keys: " + ", ".join(KNOWN_KEYS) + "; kept as extra",
-                                    "warning"))
-    if not doc.body.strip():
-        raise ContentError(path, doc.body_line, "the article has no text",
-                           "paste the page text below the front-matter")
-
-    if doc.is_markdown:
-        html, md_title, plain = render_markdown(doc.body)
-        title = title_hint or md_title
-        kicker: tuple[str, ...] = ()
-        dek, section, image, body, teasers, more_from, boiler = (
-            text_field("dek"), None, None, (), (), None, ())
-        words = len(plain.split())
-        summary_src = plain
-        body_html: str | None = html
-    else:
-        result = split_text(doc.body, title=title_hint, source=source_hint,
-                            first_line=doc.body_line)
-        story = result.story
-        title, kicker, section, image = story.title, story.kicker, story.section, story.lead_image
-        dek = text_field("dek") or story.dek
-        body, teasers, more_from, boiler = (story.body, result.teasers, result.more_from,
-                                            result.boilerplate)
-        if not body:
-            raise ContentError(path, doc.body_line, "no story found in the text",
-                               "check that the article's paragraphs are in the file; "
-                               "`python build.py split --explain FILE` shows each line's label")
-        words = sum(len(p.split()) for p in body)
-        summary_src = body[0]
-        body_html = None
-        title = title_hint or title
-
+    The article is None when any problem is an error; warnings come with an article.
+    """
+    meta = FieldReader(doc)
+    title_hint, source_hint, dek_hint = meta.text("title"), meta.text("source"), meta.text("dek")
+    slug_hint, author = meta.text("slug"), meta.text("author")
+    url, tags, draft, when = meta.url(), meta.tags(), meta.flag("draft"), meta.date(zone)
+    meta.unknown_keys()
+    problems = meta.problems
+    if slug_hint is not None and slugify(slug_hint) != slug_hint:
+        meta.fail(
+            "slug", f"`slug` {slug_hint!r} is not URL-safe", f"use `slug: {slugify(slug_hint)}`"
+        )
+    part = _check_body(doc) or _split_body(doc, title_hint, source_hint, dek_hint)
+    if isinstance(part, Problem):
+        problems.append(part)
+    if isinstance(part, Problem) or any(p.severity == "error" for p in problems):
+        return None, problems
     if when is None:
         when = _date_from_path(doc.rel, zone)
         if when is None:
             when = datetime.fromtimestamp(doc.path.stat().st_mtime, zone).replace(microsecond=0)
-            warnings.append(Problem(path, 1, "no date given; using the file's modification time",
-                                    "add `date: YYYY-MM-DD` to the front-matter", "warning"))
-    title = title or Path(doc.rel).stem.replace("-", " ").replace("_", " ").strip().capitalize()
-    slug = text_field("slug") or slugify(title)
-    if slugify(slug) != slug:
-        raise fail("slug", f"`slug` {slug!r} is not URL-safe", f"use `slug: {slugify(slug)}`")
-    source = source_hint or more_from or (urlsplit(url).hostname if url else None)
+            problems.append(
+                Problem(
+                    str(doc.path),
+                    1,
+                    "no date given; using the file's modification time",
+                    "add `date: YYYY-MM-DD` to the front-matter",
+                    "warning",
+                )
+            )
+    title = (
+        title_hint
+        or part.title
+        or Path(doc.rel).stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    )
+    title_line = meta.lines.get("title", 1) if title_hint else (part.title_line or 1)
+    source = source_hint or part.more_from or (urlsplit(url).hostname if url else None)
     if source and source.startswith("www."):
         source = source[4:]
     article = Article(
-        key=doc.rel, path=path, line=doc.body_line, digest=doc.digest, title=title, slug=slug,
-        date=when, source=source, url=url, tags=tags, author=text_field("author"), draft=draft,
-        kicker=kicker, dek=dek, section=section, lead_image=image, body=body,
-        body_html=body_html, teasers=teasers, more_from=more_from, boilerplate=boiler,
-        summary=_summary(dek or summary_src, summary_words), words=words,
-        extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        key=doc.rel,
+        path=str(doc.path),
+        line=doc.body_line,
+        digest=doc.digest,
+        title=title,
+        slug=slug_hint or slugify(title),
+        date=when,
+        source=source,
+        url=url,
+        tags=tags,
+        author=author,
+        draft=draft,
+        kicker=part.kicker,
+        dek=part.dek,
+        section=part.section,
+        lead_image=part.image,
+        body=part.body,
+        body_html=part.html,
+        teasers=part.teasers,
+        more_from=part.more_from,
+        boilerplate=part.boilerplate,
+        summary=_summary(part.dek or part.summary_src, summary_words),
+        words=part.words,
+        extra={k: v for k, v in doc.meta.items() if k not in KNOWN_KEYS},
+        title_line=title_line,
+        slug_line=meta.lines.get("slug", 1) if slug_hint else title_line,
     )
-    return article, warnings
+    return article, problems
 
 
-def _tags(value: object, fail: Callable[[str, str, str], ContentError]) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        raise fail("tags", "`tags` must be a list, not text",
-                   f"write `tags: [{', '.join(t.strip() for t in value.split(','))}]`")
-    if not isinstance(value, list):
-        raise fail("tags", "`tags` must be a list of words", "write `tags: [politics, europe]`")
-    tags: list[str] = []
-    for item in value:
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            raise fail("tags", f"each tag must be text, not {item!r}", "write `tags: [a, b]`")
-        tag = str(item).strip()
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
+def _check_body(doc: SourceDoc) -> Problem | None:
+    """Reject an empty body, and one that still holds the instructions of `build.py new`."""
+    if not doc.body.strip():
+        hint = "paste the page text below the front-matter"
+        return Problem(str(doc.path), doc.body_line, "the article has no text", hint)
+    marker = NEW_ARTICLE_BODY.split("\n", 1)[0]
+    if marker in doc.body:
+        line = doc.body_line + doc.body[: doc.body.index(marker)].count("\n")
+        message = "the article still holds the instructions written by `build.py new`"
+        return Problem(str(doc.path), line, message, "replace them with the text of the page")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """What the body of a file gave: split page text, or rendered Markdown."""
+
+    title: str | None
+    title_line: int | None
+    kicker: tuple[str, ...]
+    dek: str | None
+    section: str | None
+    image: Image | None
+    body: tuple[str, ...]
+    html: str | None
+    teasers: tuple[Teaser, ...]
+    more_from: str | None
+    boilerplate: tuple[Boilerplate, ...]
+    summary_src: str
+    words: int
+
+
+def _split_body(
+    doc: SourceDoc, title: str | None, source: str | None, dek: str | None
+) -> _Body | Problem:
+    if doc.is_markdown:
+        html, md_title, plain = render_markdown(doc.body)
+        return _Body(
+            md_title, None, (), dek, None, None, (), html, (), None, (), plain, len(plain.split())
+        )
+    result = split_text(doc.body, title=title, source=source, first_line=doc.body_line)
+    story = result.story
+    if not story.body:
+        return Problem(
+            str(doc.path),
+            doc.body_line,
+            "no story found in the text",
+            "check that the article's paragraphs are in the file; "
+            "`python build.py split --explain FILE` shows each line's label",
+        )
+    title_line = next((label.line for label in result.labels if label.role == "title"), None)
+    return _Body(
+        story.title,
+        title_line,
+        story.kicker,
+        dek or story.dek,
+        story.section,
+        story.lead_image,
+        story.body,
+        None,
+        result.teasers,
+        result.more_from,
+        result.boilerplate,
+        story.body[0],
+        sum(len(p.split()) for p in story.body),
+    )
 
 
 def _date_from_path(rel: str, zone: tzinfo) -> datetime | None:
@@ -205,6 +249,3 @@ def _summary(text: str, words: int) -> str:
     if len(parts) <= words:
         return text.strip()
     return " ".join(parts[:words]).rstrip(",;:—-") + "…"
-
-
-UTC = timezone.utc

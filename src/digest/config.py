@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import string
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildFailed, Problem
-from .yamlio import YamlSyntaxError, parse_yaml
+from .yamlio import YamlSyntaxError, describe, hint_for, parse_yaml
 
 DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
 DEFAULT_NEW_PATH = "{year}/{month}/{slug}.txt"
@@ -70,104 +73,189 @@ KEYS: dict[str, tuple[type, str]] = {
 
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir"}
 _POSITIVE = {"per_page", "feed_size", "summary_words"}
+# Placeholders each pattern may use; any other `{name}` would fail when a URL is made.
+PATTERN_FIELDS = frozenset({"year", "month", "day", "slug", "source"})
+_EXAMPLES = {
+    "title": '"The Daily Digest"',
+    "description": '"World news, gathered by our editors."',
+    "base_url": "https://news.example.org/",
+    "language": "en",
+    "author": '"The Digest desk"',
+    "timezone": "Europe/Berlin",
+}
+
+
+_DEFAULTS = {f.name: f.default for f in fields(Config)}
 
 
 def load_config(path: Path | None, root: Path | None = None) -> Config:
     """Read and validate a config file; a missing default config gives the defaults."""
-    import hashlib
+    config, problems = read_config(path, root)
+    if config is None or any(p.severity == "error" for p in problems):
+        raise BuildFailed(problems)
+    return config
 
+
+def read_config(path: Path | None, root: Path | None = None) -> tuple[Config | None, list[Problem]]:
+    """Read a config file and list all its problems; bad values fall back to the defaults.
+
+    The config is None when the file cannot be read as `key: value` YAML at all; otherwise
+    it holds every valid value, so `check` can go on to the content with it.
+    """
     base = (root or (path.parent if path else Path.cwd())).resolve()
     if path is None or not path.exists():
         if path is not None and path.name != "config.yaml":
-            raise BuildFailed([Problem(str(path), 1, "config file not found", "check --config")])
-        return _finish(Config(root=base, path=None), {})
-    raw = path.read_bytes()
+            hint = "check the path given to --config"
+            return None, [Problem(str(path), 1, "the config file does not exist", hint)]
+        return _finish(Config(root=base, path=None), {}), []
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        hint = "--config must name a readable YAML file"
+        return None, [Problem(where, 1, f"cannot read the config file: {exc.strerror}", hint)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise BuildFailed(
-            [Problem(str(path), line, "config is not UTF-8 text", "save it as UTF-8")]
-        ) from None
+        message = f"the config file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        return None, [Problem(where, line, message, "re-save it as UTF-8 in your editor")]
     try:
-        doc = parse_yaml(text)
+        doc = parse_yaml(text.removeprefix("\ufeff"))
     except YamlSyntaxError as exc:
-        hint = "check indentation, colons and quotes around this line"
-        raise BuildFailed([Problem(str(path), exc.line, f"invalid YAML: {exc.message}", hint)])
+        message = f"invalid YAML in the config file: {exc.message}"
+        return None, [Problem(where, exc.line, message, hint_for(exc.message))]
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         hint = "write `key: value` lines, e.g. `title: My Digest`"
-        raise BuildFailed([Problem(str(path), 1, "config must be a mapping of keys", hint)])
-    problems: list[Problem] = []
+        message = f"the config must be a mapping of `key: value` settings, not {describe(data)}"
+        return None, [Problem(where, 1, message, hint)]
+    problems = [
+        Problem(
+            where,
+            line,
+            f"`{key}` is given twice (first on line {doc.key_lines[key]})",
+            f"keep one `{key}:` line; only the last one would count",
+        )
+        for key, line in doc.duplicates
+    ]
     values: dict[str, Any] = {}
     for key, value in data.items():
         line = doc.key_lines.get(str(key), 1)
-        if key not in KEYS:
-            close = difflib.get_close_matches(str(key), KEYS, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(KEYS)
-            problems.append(Problem(str(path), line, f"unknown config key `{key}`", hint))
-            continue
-        kind, _ = KEYS[key]
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            problems.append(_type_problem(path, line, key, value, "a whole number, e.g. 20"))
-        elif kind is str and not isinstance(value, str):
-            problems.append(_type_problem(path, line, key, value, "text"))
-        elif key in _POSITIVE and value < 1:
-            problems.append(Problem(str(path), line, f"`{key}` must be at least 1", "use 1 or more"))
-        else:
+        problem = _check_key(where, line, key, value)
+        if problem is None:
             values[key] = value
-    problems.extend(_check_values(path, doc.key_lines, values))
-    if problems:
-        raise BuildFailed(problems)
+        else:
+            problems.append(problem)
+    for key, problem in _check_values(where, doc.key_lines, values):
+        problems.append(problem)
+        values.pop(key, None)  # fall back to the default so `check` can go on
     digest = hashlib.sha256(raw).hexdigest()
-    return _finish(Config(root=base, path=path.resolve(), digest=digest), values)
+    config = _finish(Config(root=base, path=path.resolve(), digest=digest), values)
+    problems.extend(_check_folders(where, doc.key_lines, config))
+    problems.sort(key=lambda problem: problem.line)
+    return config, problems
 
 
-def _type_problem(path: Path, line: int, key: str, value: object, want: str) -> Problem:
-    got = type(value).__name__ if value is not None else "nothing"
-    return Problem(str(path), line, f"`{key}` must be {want}, not {got}", f"e.g. `{key}: ...`")
+def _check_key(where: str, line: int, key: object, value: object) -> Problem | None:
+    if key not in KEYS:
+        close = difflib.get_close_matches(str(key), KEYS, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(KEYS)
+        return Problem(where, line, f"unknown config key `{key}`", hint)
+    kind, _ = KEYS[str(key)]
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        return _type_problem(where, line, str(key), value, "a whole number")
+    if kind is str and not isinstance(value, str):
+        return _type_problem(where, line, str(key), value, "text")
+    if key in _POSITIVE and isinstance(value, int) and value < 1:
+        return Problem(where, line, f"`{key}` must be at least 1, not {value}", f"e.g. `{key}: 20`")
+    return None
 
 
-def _check_values(path: Path, lines: dict[str, int], values: dict[str, Any]) -> list[Problem]:
-    problems = []
+def _type_problem(where: str, line: int, key: str, value: object, want: str) -> Problem:
+    example = _EXAMPLES.get(key) or str(_DEFAULTS.get(key, "..."))
+    hint = f"e.g. `{key}: {example}`"
+    if want == "text" and isinstance(value, (bool, int, float)):
+        hint += "; put a value YAML reads as a number or true/false in quotes"
+    return Problem(where, line, f"`{key}` must be {want}, not {describe(value)}", hint)
+
+
+def _check_values(
+    where: str, lines: dict[str, int], values: dict[str, Any]
+) -> list[tuple[str, Problem]]:
+    problems: list[tuple[str, Problem]] = []
     url = values.get("base_url")
     if url is not None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append(
-                Problem(
-                    str(path),
-                    lines.get("base_url", 1),
-                    f"`base_url` must be an absolute http(s) URL, not {url!r}",
-                    "e.g. `base_url: https://news.example.org/`",
+                (
+                    "base_url",
+                    Problem(
+                        where,
+                        lines.get("base_url", 1),
+                        f"`base_url` must be an absolute http(s) address, not {url!r}",
+                        "e.g. `base_url: https://news.example.org/`",
+                    ),
                 )
             )
     zone = values.get("timezone")
     if zone is not None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(
-                Problem(
-                    str(path),
-                    lines.get("timezone", 1),
-                    f"unknown time zone {zone!r}",
-                    "use an IANA name such as UTC or Europe/Berlin",
-                )
-            )
-    pattern = values.get("permalink")
-    if pattern is not None and "{slug}" not in pattern:
-        problems.append(
-            Problem(
-                str(path),
-                lines.get("permalink", 1),
-                "`permalink` must contain {slug}",
-                "e.g. `/{year}/{month}/{day}/{slug}/`",
-            )
-        )
+            hint = "use an IANA name such as UTC or Europe/Berlin"
+            message = f"unknown time zone {zone!r}"
+            problems.append(("timezone", Problem(where, lines.get("timezone", 1), message, hint)))
+    for key in ("permalink", "new_article_path"):
+        if key in values:
+            found = _check_pattern(where, lines.get(key, 1), key, values[key])
+            problems.extend((key, problem) for problem in found)
     return problems
+
+
+def _check_pattern(where: str, line: int, key: str, pattern: str) -> list[Problem]:
+    example = DEFAULT_PERMALINK if key == "permalink" else DEFAULT_NEW_PATH
+    allowed = " ".join("{" + name + "}" for name in sorted(PATTERN_FIELDS))
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError:
+        message = f"`{key}` has an unmatched `{{` or `}}`"
+        return [Problem(where, line, message, f"e.g. `{key}: {example}`")]
+    problems = []
+    unknown = sorted(names - PATTERN_FIELDS)
+    if unknown:
+        message = f"`{key}` uses unknown placeholder {{{unknown[0]}}}"
+        problems.append(Problem(where, line, message, f"use only {allowed}"))
+    elif "slug" not in names:
+        message = f"`{key}` must contain {{slug}}"
+        problems.append(Problem(where, line, message, f"e.g. `{key}: {example}`"))
+    if key == "new_article_path":
+        parts = Path(pattern).parts
+        if Path(pattern).is_absolute() or ".." in parts:
+            message = "`new_article_path` must stay inside the content folder"
+            problems.append(Problem(where, line, message, f"e.g. `{key}: {example}`"))
+        elif Path(pattern).suffix.lower() not in (".txt", ".md", ".markdown"):
+            message = "`new_article_path` must end in .txt or .md, or the build would skip it"
+            problems.append(Problem(where, line, message, f"e.g. `{key}: {example}`"))
+    return problems
+
+
+def _check_folders(where: str, lines: dict[str, int], config: Config) -> list[Problem]:
+    """The build deletes stale files in output_dir: it must not hold the site's sources."""
+    out = config.output_dir
+    clashes = ["the site folder"] if config.root.is_relative_to(out) else []
+    for name, folder in (
+        ("the content folder", config.content_dir),
+        ("the templates folder", config.templates_dir),
+    ):
+        if folder.is_relative_to(out) or out.is_relative_to(folder):
+            clashes.append(name)
+    if not clashes:
+        return []
+    message = f"`output_dir` overlaps {clashes[0]}; the build would delete files there"
+    hint = "use a folder of its own, e.g. `output_dir: public`"
+    return [Problem(where, lines.get("output_dir", 1), message, hint)]
 
 
 def _finish(config: Config, values: dict[str, Any]) -> Config:

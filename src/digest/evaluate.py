@@ -124,7 +124,9 @@ def _gold_body(path: Path) -> str:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ContentError(path, exc.lineno, f"invalid JSON: {exc.msg}", "fix the gold file") from None
+        raise ContentError(
+            path, exc.lineno, f"invalid JSON: {exc.msg}", "fix the gold file"
+        ) from None
     body = data.get("body") if isinstance(data, dict) else None
     if isinstance(body, list) and all(isinstance(p, str) for p in body):
         return "\n\n".join(body)
@@ -147,7 +149,9 @@ def evaluate_dir(
     for case in cases:
         gold_path = case.with_name(case.name[: -len(".txt")] + ".gold.json")
         if not gold_path.is_file():
-            raise ContentError(case, 1, f"no gold file {gold_path.name}", "add it or remove the case")
+            raise ContentError(
+                case, 1, f"no gold file {gold_path.name}", "add it or remove the case"
+            )
         gold = _gold_body(gold_path)
         source = read_source(case)
         title = source.meta.get("title")
@@ -157,7 +161,9 @@ def evaluate_dir(
         body = splitter(source.body, title if isinstance(title, str) else None, source.body_line)
         seconds += time.process_time() - began
         docs.append(
-            DocResult(case.name[: -len(".txt")], score("\n".join(body), gold), score(source.body, gold))
+            DocResult(
+                case.name[: -len(".txt")], score("\n".join(body), gold), score(source.body, gold)
+            )
         )
     return Report(tuple(docs), seconds)
 

@@ -11,13 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
-
 from .errors import ContentError, Problem
-from .yamlio import YamlSyntaxError, parse_yaml
+from .yamlio import YamlSyntaxError, describe, hint_for, parse_yaml
 
 CONTENT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-_HANDLER = frontmatter.YAMLHandler()
 
 # Editor droppings and temp files: never content, never a reason to rebuild.
 _TEMP_NAME = re.compile(
@@ -49,11 +46,21 @@ class SourceDoc:
     body_line: int = 1
     digest: str = ""
     has_front_matter: bool = False
+    # Problems found while reading that do not stop the file from being read (repeated keys).
+    problems: tuple[Problem, ...] = ()
 
     @property
     def is_markdown(self) -> bool:
         """Tell whether the body is Markdown rather than scraped page text."""
         return self.path.suffix.lower() in (".md", ".markdown")
+
+
+# A front-matter fence: `---` (three or more dashes) alone on its line; `...` may also close.
+_OPEN = re.compile(r"-{3,}[ \t]*")
+_CLOSE = re.compile(r"(?:-{3,}|\.{3})[ \t]*")
+# A line that reads like a front-matter field; used to spot a forgotten opening `---`.
+_FIELD = re.compile(r"[A-Za-z_][\w-]*:(?:[ \t]|$)")
+_FIRST_FIELD = re.compile(r"(?:title|date|source|url|tags|draft|slug|author|dek):(?:[ \t]|$)")
 
 
 def read_source(path: Path, rel: str | None = None) -> SourceDoc:
@@ -65,53 +72,91 @@ def read_source(path: Path, rel: str | None = None) -> SourceDoc:
 def parse_source(path: Path, raw: bytes, rel: str) -> SourceDoc:
     """Parse an article file's bytes (split out so that tests need no disk)."""
     digest = hashlib.sha1(raw).hexdigest()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError(
-            path,
-            line,
-            f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-            "re-save the file as UTF-8 in your editor",
-        ) from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not _HANDLER.detect(text):
+    text = decode_text(path, raw)
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if not _OPEN.fullmatch(lines[start]):
+        _check_missing_fence(path, lines, start)
         return SourceDoc(path, rel, {}, {}, text, 1, digest, False)
-    try:
-        fm, content = _HANDLER.split(text)
-    except ValueError:
+    end = next((i for i in range(start + 1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
+    if end is None:
+        last = start
+        while last + 1 < len(lines) and (
+            _FIELD.match(lines[last + 1]) or lines[last + 1][:1] in (" ", "\t", "-")
+        ):
+            last += 1
         raise ContentError(
             path,
-            1,
-            "front-matter is not closed",
-            "add a line `---` after the last front-matter field",
-        ) from None
-    head_len = len(text) - len(content)
-    if content.startswith("\n"):
-        content = content[1:]
-        head_len += 1
-    body_line = text.count("\n", 0, head_len) + 1
+            start + 1,
+            "front-matter is not closed: no `---` line ends it",
+            f"add a line `---` after the last front-matter field (line {last + 1})",
+        )
+    offset = start + 1  # YAML line 1 is the line after the opening fence
     try:
-        doc = parse_yaml(fm)
+        doc = parse_yaml("\n".join(lines[start + 1 : end]))
     except YamlSyntaxError as exc:
         raise ContentError(
             path,
-            exc.line + 1,  # +1 for the opening `---`
+            exc.line + offset,
             f"invalid YAML in front-matter: {exc.message}",
-            "check colons, indentation and quotes; quote titles that contain `: `",
+            f"{hint_for(exc.message)} (the front-matter ends at the `---` on line {end + 1})",
         ) from None
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise ContentError(
             path,
-            2,
-            f"front-matter must be `key: value` fields, not a {type(data).__name__}",
+            offset + 1,
+            f"front-matter must be `key: value` fields, not {describe(data)}",
             "write e.g. `title: My headline` between the `---` lines",
         )
     meta = {str(k): v for k, v in data.items()}
-    lines = {k: v + 1 for k, v in doc.key_lines.items()}
-    return SourceDoc(path, rel, meta, lines, content, body_line, digest, True)
+    meta_lines = {k: v + offset for k, v in doc.key_lines.items()}
+    repeated = tuple(
+        Problem(
+            str(path),
+            line + offset,
+            f"`{key}` is given twice (first on line {meta_lines[key]}); only this one is used",
+            f"keep one `{key}:` line",
+        )
+        for key, line in doc.duplicates
+    )
+    body = "\n".join(lines[end + 1 :])
+    return SourceDoc(path, rel, meta, meta_lines, body, end + 2, digest, True, repeated)
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    """Decode a text file as UTF-8 with Unix newlines; ContentError naming the bad byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "the file is UTF-16; re-save it as UTF-8 in your editor"
+        else:
+            hint = "re-save the file as UTF-8 in your editor (it may be Windows-1252 or Latin-1)"
+        raise ContentError(
+            path,
+            line,
+            f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            hint,
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_missing_fence(path: Path, lines: list[str], start: int) -> None:
+    """Reject fields followed by `---` at the top of a file: the opening `---` is missing."""
+    if not _FIRST_FIELD.match(lines[start]):
+        return
+    for i in range(start + 1, min(len(lines), start + 30)):
+        if _CLOSE.fullmatch(lines[i]):
+            raise ContentError(
+                path,
+                start + 1,
+                "front-matter has no opening `---` line",
+                f"add a line `---` above line {start + 1}",
+            )
+        if not (_FIELD.match(lines[i]) or lines[i][:1] in (" ", "\t", "-")):
+            return
 
 
 def find_sources(content_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:

@@ -128,7 +128,7 @@ def build_site(config: Config, articles: Iterable[Article]) -> tuple[Site, list[
             problems.append(
                 Problem(
                     article.path,
-                    1,
+                    article.slug_line,
                     f"duplicate slug: {url} is already the page of {other.path}",
                     "give one of them another title or a `slug:` of its own",
                 )

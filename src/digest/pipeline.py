@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
-from .article import Article, make_article
+from .article import Article, read_article
 from .config import Config
 from .errors import BuildFailed, ContentError, Problem
 from .load import SourceDoc, load_sources
@@ -72,7 +72,8 @@ def load_site(config: Config, options: BuildOptions) -> Loaded:
         if article is not None:
             articles.append(article)
     now = options.now or datetime.now(zone)
-    published, held = [], []
+    published: list[Article] = []
+    held: list[Article] = []
     for article in articles:
         hidden = (article.draft and not options.drafts) or (
             article.date > now and not options.future
@@ -84,12 +85,8 @@ def load_site(config: Config, options: BuildOptions) -> Loaded:
 
 
 def _article(doc: SourceDoc, zone: ZoneInfo, words: int, problems: list[Problem]) -> Article | None:
-    try:
-        article, warnings = make_article(doc, zone, words)
-    except ContentError as exc:
-        problems.append(exc.problem)
-        return None
-    problems.extend(warnings)
+    article, found = read_article(doc, zone, words)  # every problem in the file, not the first
+    problems.extend(found)
     return article
 
 

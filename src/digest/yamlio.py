@@ -18,6 +18,21 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _Loader(_Base):  # type: ignore[misc]
     """Safe loader without the implicit timestamp type."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        """Construct one node; turn a constructor's crash on a bad value into a marked error."""
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError):
+            # Explicit tags such as `!!timestamp 2024-13-45` or `!!int x` make PyYAML's
+            # constructors raise plain Python errors that carry no line.
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            shown = f"{tag} {node.value}" if isinstance(node, yaml.ScalarNode) else tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"`{shown}` is not a valid value for its tag", node.start_mark
+            ) from None
+
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -31,6 +46,8 @@ class YamlDoc:
 
     data: object
     key_lines: dict[str, int]
+    # (key, line) of each top-level key given again after its first line in key_lines.
+    duplicates: tuple[tuple[str, int], ...] = ()
 
 
 class YamlSyntaxError(Exception):
@@ -40,6 +57,58 @@ class YamlSyntaxError(Exception):
         self.line = line
         self.message = message
         super().__init__(f"line {line}: {message}")
+
+
+def describe(value: object) -> str:
+    """Name a YAML value's kind the way an editor would, e.g. 'a list' or 'true/false'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of `key: value` fields"
+    return f"a {type(value).__name__} value"
+
+
+# What a YAML parser's complaint usually means in a hand-written file, and what to do.
+_HINTS = (
+    (
+        "mapping values are not allowed",
+        'a value contains `: `; put it in double quotes, e.g. title: "Iran: the talks resume"',
+    ),
+    (
+        "cannot start any token",
+        "indent with spaces, not tabs, and quote values that start with @ or a backquote",
+    ),
+    ("unexpected end of stream", "a quote or a bracket is opened but never closed"),
+    ("expected ',' or ']'", "a `[...]` list is not closed or its items lack commas"),
+    ("expected ',' or '}'", "a `{...}` mapping is not closed or its items lack commas"),
+    ("expected ':'", "every line must be `key: value`; quote a value that goes on over lines"),
+    ("expected key", "every line must be `key: value`; indent list items under their key"),
+    ("undefined alias", "a value starting with `*` must be quoted"),
+    ("escape character", "inside double quotes write \\\\ for a backslash, or use single quotes"),
+    ("unhashable key", "a key must be a plain word, not a list or mapping"),
+    ("another document", "remove the extra `---` line"),
+    ("sequence entries are not allowed", "put `- item` lines under a key, indented alike"),
+    ("is not allowed", "remove the invisible control character from this line"),
+    ("valid value for its tag", "remove the `!!` tag and write the value plainly"),
+)
+
+
+def hint_for(message: str) -> str:
+    """Say in plain words how to fix a YAML syntax problem."""
+    for needle, hint in _HINTS:
+        if needle in message:
+            return hint
+    return "check the colons, indentation and quotes on this line"
 
 
 def parse_yaml(text: str) -> YamlDoc:
@@ -53,13 +122,21 @@ def parse_yaml(text: str) -> YamlDoc:
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlSyntaxError(line, str(problem)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlSyntaxError(line, f"character #x{exc.character:04x} is not allowed") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, str(exc)) from None
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
+    duplicates: list[tuple[str, int]] = []
     if isinstance(node, yaml.MappingNode):
         for key_node, _value in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                key_lines.setdefault(str(key_node.value), key_node.start_mark.line + 1)
-    return YamlDoc(data, key_lines)
+                key, line = str(key_node.value), key_node.start_mark.line + 1
+                if key in key_lines:
+                    duplicates.append((key, line))
+                else:
+                    key_lines[key] = line
+    return YamlDoc(data, key_lines, tuple(duplicates))

@@ -1,67 +1,98 @@
-"""Per-line features for the region finder, computed in one pass with cheap string tests."""
+"""Per-line features for the region finder, computed in one pass with cheap string tests.
+
+Only non-blank lines are kept (`Lines.index` maps them back to line numbers).  Every line
+gets a word count, its final sentence punctuation and a kind; the stock-phrase patterns of
+`phrases` run only on lines short enough to be furniture, so a paragraph costs a few
+string operations and no regular expression at all.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from digest.split.phrases import (
     BARRIER_MAX_WORDS,
     BARRIER_RE,
-    BOILERPLATE_REASONS,
     BOILERPLATE_RE,
+    BOILERPLATE_REASONS,
+    BOX_HEADING_RE,
+    CAPTION_TAIL_RE,
+    COMMENT_HEAD_RE,
+    COOKIE_RE,
+    COOKIE_REASON,
     CREDIT_RE,
+    CREDIT_SUFFIXES,
+    SLASH_CREDIT_RE,
+    SOCIAL_WORDS,
+    STAMP_LINE_RE,
+    TEASER_CLOSER_RE,
+    TEASER_LINK_REASON,
+    TIMESTAMP_RE,
 )
+
+# Line kinds.  The order matters: kinds from BARRIER up are furniture, never story text,
+# and kinds from CREDIT up cost a fixed price in the region score.
+SHORT: Final = 0  # a heading, label, list item or menu entry
+PROSE: Final = 1  # running text
+BARRIER: Final = 2  # opens what follows a story: comments, related links
+BOILER: Final = 3  # stock furniture: cookie notice, advertisement marker, share buttons
+BOX: Final = 4  # heads a box of links inside a story ("Related", "Read also")
+CREDIT: Final = 5  # a photo credit
+CAPTION: Final = 6  # a photo caption
+LINK: Final = 7  # a read-more link
 
 # Closing quotes and brackets that may follow a sentence's final punctuation.
 _CLOSERS: Final = "\"'”’»)]}*_›"
 # Sentence enders in Latin, Cyrillic, Greek and CJK scripts (`;` is the Greek question mark).
 _ENDERS: Final = frozenset(".!?:;。！？．｡!?")
-# Lines above this many words are prose whatever their last character (a long caption
-# or pasted quote without a full stop is still text).
+# Lines of this many words are prose without a final full stop, if they have commas or
+# full stops inside (a long caption or quote missing its full stop is still text; a long
+# line with no punctuation at all is a tag cloud or a menu).
 LONG_WORDS: Final = 40
+_INNER_MARKS: Final = (",", ".", "，", "。", "、", "،")
 # CJK text has no spaces: count characters and scale them to an English-like word count.
 _CJK_CHARS_PER_WORD: Final = 2
 _CJK_START: Final = "\u2e80"
-# Only short lines are checked against the stock boilerplate and credit patterns.
-_BOILER_MAX_WORDS: Final = 60
+# Furniture is short: only lines up to these lengths are tested against the patterns.
+_BOILER_MAX_WORDS: Final = 40
 _CREDIT_MAX_WORDS: Final = 14
-
-# Line kinds.
-PROSE: Final = 1
-SHORT: Final = 0
-BARRIER: Final = 2
-BOILER: Final = 3
-CREDIT: Final = 4
-CAPTION: Final = 5
-# A line of at least this many words printed twice is a photo caption or a teaser.
+_HEADER_MAX_WORDS: Final = 14
+_SHARE_MAX_WORDS: Final = 8  # also the longest time stamp line
+# A bare "Read more" / "Show less" link closes a teaser whose summary is the paragraph or
+# two just above it.
+_LINK_MAX_WORDS: Final = 4
+_SUMMARY_MAX_LINES: Final = 2
+# How a comment header without a colon ends ("Jane says").
+_HEAD_ENDINGS: Final = ("says", "said", "wrote")
+# A line of at least this many words printed twice in a row is a caption and its alt text.
 _REPEAT_MIN_WORDS: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """Features of every line, index-aligned with the input lines."""
+    """Features of the non-blank lines of a page, all index-aligned with `index`."""
 
-    text: tuple[str, ...]  # stripped line text ("" for blank lines)
-    words: tuple[int, ...]  # word count (CJK scaled), 0 for blank lines
-    kind: tuple[int, ...]  # PROSE / SHORT / BARRIER / BOILER / CREDIT, SHORT for blank lines
-    ends: tuple[str, ...]  # the sentence ender the line finishes with, or ""
-    reason: tuple[str, ...]  # why a BOILER / BARRIER / CREDIT line is furniture, else ""
+    index: tuple[int, ...]  # 0-based line number of each non-blank line
+    text: tuple[str, ...]  # the line, stripped, runs of white space collapsed
+    words: tuple[int, ...]  # word count (CJK scaled)
+    kind: tuple[int, ...]  # SHORT, PROSE, BARRIER, BOILER, CREDIT, CAPTION or LINK
+    ends: tuple[str, ...]  # the sentence punctuation the line ends with, or ""
+    reason: Mapping[int, str]  # position -> why a furniture line is furniture
 
 
 def sentence_end(text: str) -> str:
     """Return the final sentence punctuation of `text` (ignoring closing quotes), or ''."""
-    end = len(text) - 1
-    while end >= 0 and text[end] in _CLOSERS:
-        end -= 1
-    if end < 0:
+    if text and text[-1] in _CLOSERS:
+        text = text.rstrip(_CLOSERS)
+    if not text:
         return ""
-    char = text[end]
+    char = text[-1]
     if char not in _ENDERS:
         return ""
     # An ellipsis marks a cut-off teaser, not the end of a sentence.
-    if char == "." and end >= 2 and text[end - 2 : end] == "..":
+    if char == "." and text.endswith("..."):
         return ""
     return char
 
@@ -74,61 +105,134 @@ def word_count(text: str) -> int:
     return n
 
 
+def is_prose(text: str, words: int, end: str, min_words: int) -> bool:
+    """Tell whether a line (or joined lines) reads like a paragraph of running text."""
+    if end:
+        return words >= min_words
+    return words >= LONG_WORDS and any(mark in text for mark in _INNER_MARKS)
+
+
 def line_features(lines: Sequence[str], min_words: int) -> Lines:
-    """Compute the features of every line; `min_words` is the shortest prose line."""
+    """Compute the features of every non-blank line; `min_words` is the shortest prose."""
+    index: list[int] = []
     texts: list[str] = []
     words: list[int] = []
     kinds: list[int] = []
     ends: list[str] = []
-    reasons: list[str] = []
-    for raw in lines:
+    reasons: dict[int, str] = {}
+    credits: list[int] = []  # positions of short credit lines
+    links: list[int] = []  # positions of read-more links
+    heads: list[int] = []  # positions of possible comment headers
+    prev = ""
+    for i, raw in enumerate(lines):
         text = " ".join(raw.split()) if "  " in raw or "\t" in raw else raw.strip()
+        if not text:
+            continue
+        k = len(texts)
+        # word_count and sentence_end, inlined: this loop is the splitter's hot path.
+        n = text.count(" ") + 1
+        if n * 12 < len(text) and text[len(text) // 2] >= _CJK_START:
+            n = max(n, len(text) // _CJK_CHARS_PER_WORD)
+        end = text[-1]
+        if end in _CLOSERS:
+            end = sentence_end(text)
+        elif end not in _ENDERS or (end == "." and text.endswith("...")):
+            end = ""
+        if end:
+            kind = PROSE if n >= min_words else SHORT
+        else:
+            kind = PROSE if is_prose(text, n, end, min_words) else SHORT
+        # Long lines are only tested for the notices that run long; the substring tests
+        # keep the patterns off ordinary paragraphs.
+        if n <= _BOILER_MAX_WORDS or "ookie" in text or "redit" in text:
+            kind, reason = _furniture(text, n, end, kind)
+            if reason:
+                reasons[k] = reason
+                if kind == CREDIT and n <= _CREDIT_MAX_WORDS:
+                    credits.append(k)
+                elif kind == LINK:
+                    links.append(k)
+            if n <= _HEADER_MAX_WORDS and (end == ":" or text.endswith(_HEAD_ENDINGS)):
+                heads.append(k)
+        # The same caption printed twice in a row (visible text and its alt text).
+        if text == prev and n >= _REPEAT_MIN_WORDS and index[-1] >= i - 2:
+            kind = kinds[-1] = CAPTION
+            reasons[k] = reasons[k - 1] = "repeated caption"
+        prev = text
+        index.append(i)
         texts.append(text)
-        if not text:
-            words.append(0)
-            kinds.append(SHORT)
-            ends.append("")
-            reasons.append("")
-            continue
-        n = word_count(text)
-        end = sentence_end(text)
         words.append(n)
-        ends.append(end)
-        kind = PROSE if (end and n >= min_words) or n >= LONG_WORDS else SHORT
-        reason = ""
-        if n <= _BOILER_MAX_WORDS:
-            low = text.lower()
-            if n <= BARRIER_MAX_WORDS and BARRIER_RE.match(low):
-                kind, reason = BARRIER, "end of story: " + low[:40]
-            elif (m := BOILERPLATE_RE.match(low)) is not None and m.lastgroup is not None:
-                kind, reason = BOILER, BOILERPLATE_REASONS[m.lastgroup]
-            elif (n <= _CREDIT_MAX_WORDS and end != "." or "credit" in low) and CREDIT_RE.match(low):
-                kind, reason = CREDIT, "photo credit"
         kinds.append(kind)
-        reasons.append(reason)
-    _mark_captions(texts, words, kinds, reasons)
-    return Lines(tuple(texts), tuple(words), tuple(kinds), tuple(ends), tuple(reasons))
+        ends.append(end)
+    for k in credits:
+        # The line just above a short credit is its photo's caption.
+        if k > 0 and kinds[k - 1] <= PROSE:
+            kinds[k - 1], reasons[k - 1] = CAPTION, "photo caption"
+    for k in heads:
+        _mark_comment_header(k, texts, words, kinds, reasons)
+    for k in links:
+        _mark_teaser_summary(k, texts, words, kinds, reasons)
+    return Lines(tuple(index), tuple(texts), tuple(words), tuple(kinds), tuple(ends), reasons)
 
 
-def _mark_captions(texts: list[str], words: list[int], kinds: list[int], reasons: list[str]) -> None:
-    """Mark the lines above a photo credit, and long lines printed twice, as captions."""
-    seen: dict[str, int] = {}
-    prev = -1
-    for i, text in enumerate(texts):
-        if not text:
-            continue
-        # A credit line that also carries the caption ("Photo credit: <caption> (Agency)")
-        # is long and says nothing about the line before it.
-        if (
-            kinds[i] == CREDIT
-            and words[i] <= _CREDIT_MAX_WORDS
-            and prev >= 0
-            and kinds[prev] in (PROSE, SHORT)
-        ):
-            kinds[prev], reasons[prev] = CAPTION, "photo caption"
-        if words[i] >= _REPEAT_MIN_WORDS and kinds[i] < BARRIER:
-            first = seen.setdefault(text, i)
-            if first != i:
-                kinds[first] = kinds[i] = CAPTION
-                reasons[first] = reasons[i] = "repeated line (caption or teaser)"
-        prev = i
+def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
+    """Classify a short line against the stock phrases; return its kind and reason."""
+    low = text.lower()
+    if n <= BARRIER_MAX_WORDS and BARRIER_RE.match(low):
+        if BOX_HEADING_RE.match(low):
+            return BOX, "box of links: " + low[:40]
+        return BARRIER, "end of story: " + low[:40]
+    if "ookie" in text and COOKIE_RE.search(low):
+        return BOILER, COOKIE_REASON
+    match = BOILERPLATE_RE.match(low)
+    if match is not None and match.lastgroup is not None:
+        reason = BOILERPLATE_REASONS[match.lastgroup]
+        return (LINK if reason == TEASER_LINK_REASON else BOILER), reason
+    if ((n <= _CREDIT_MAX_WORDS and end != ".") or "credit" in low) and (
+        CREDIT_RE.match(low) or SLASH_CREDIT_RE.match(text) or low.endswith(CREDIT_SUFFIXES)
+    ):
+        return CREDIT, "photo credit"
+    if (end == ")" or text[-1] == ")") and CAPTION_TAIL_RE.match(low):
+        return CAPTION, "photo caption"
+    if n > _SHARE_MAX_WORDS:
+        return kind, ""
+    if _is_share_row(low):
+        return BOILER, "share buttons"
+    if not end and (":" in low or "ago" in low) and STAMP_LINE_RE.match(low):
+        return BARRIER, "time stamp of a comment or teaser"
+    return kind, ""
+
+
+def _is_share_row(low: str) -> bool:
+    """Tell whether a short line is a row of social network buttons."""
+    names = low.replace("|", " ").replace("/", " ").split()
+    social = sum(1 for name in names if name.strip(".,:;·•") in SOCIAL_WORDS)
+    return social >= 2 and 2 * social >= len(names)
+
+
+def _mark_comment_header(
+    k: int, texts: list[str], words: list[int], kinds: list[int], reasons: MutableMapping[int, str]
+) -> None:
+    """Turn a comment header ("Name on <date> said:", "Name says:" + time) into a barrier."""
+    text = texts[k]
+    if COMMENT_HEAD_RE.match(text.lower()) is None:
+        return
+    stamped = TIMESTAMP_RE.match(text) is not None or (
+        k + 1 < len(texts)
+        and words[k + 1] <= _HEADER_MAX_WORDS
+        and TIMESTAMP_RE.match(texts[k + 1].lower()) is not None
+    )
+    if stamped:
+        kinds[k], reasons[k] = BARRIER, "comment header"
+
+
+def _mark_teaser_summary(
+    k: int, texts: list[str], words: list[int], kinds: list[int], reasons: MutableMapping[int, str]
+) -> None:
+    """Demote the paragraph or two just above a bare read-more link to teaser text."""
+    if words[k] > _LINK_MAX_WORDS or TEASER_CLOSER_RE.match(texts[k].lower()) is None:
+        return
+    for above in range(k - 1, max(-1, k - 1 - _SUMMARY_MAX_LINES), -1):
+        if kinds[above] != PROSE:
+            return
+        kinds[above], reasons[above] = SHORT, "teaser summary before a read-more link"

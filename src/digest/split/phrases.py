@@ -38,6 +38,12 @@ _BARRIERS: Final = (
     r"reacties|reageer",
     r"komentarze?|komentar|yorumlar|комментари[ийя]\w*|коментарі\w*",
     r"コメント|评论|評論|留言|댓글",
+    r"(?:top\s+rated|newest|oldest|best|reader|user|latest)\s+comments?",
+    r"comments?\s+(?:are\s+closed|policy|guidelines|section)",
+    r"(?:reply|responder|responda|antworten|répondre|rispondi|beantwoorden|ответить|odpowiedz"
+    r"|balas|返信|回复|답글)(?:\s*[↓→])?",
+    r"\d+\s+(?:thoughts?|opiniones|comentários|kommentare|commentaires)\s+(?:on|about|sobre|zu|sur)\b.*",
+    r"(?:responses?|replies|comments?)\s+(?:to|on)\s+.*",
     # related and recommended links
     r"related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics|reading|links|videos?))?",
     r"(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested))",
@@ -46,8 +52,7 @@ _BARRIERS: Final = (
     r"(?:most|the\s+most)\s+(?:read|popular|viewed|shared|commented|emailed)",
     r"(?:popular|trending|latest|top|recent|other|similar|previous|next)\s+"
     r"(?:posts?|articles?|stories|news|now|videos?|headlines)",
-    r"(?:read|see|watch)\s+(?:next|more)$",
-    r"(?:don't|do\s+not)\s+miss",
+    r"(?:read|see|watch)\s+next",
     r"(?:around|elsewhere)\s+(?:the\s+)?(?:web|site)",
     r"(?:sponsored|promoted)\s+(?:content|stories|links)",
     r"(?:ähnliche\s+artikel|das\s+könnte\s+sie\s+auch\s+interessieren|mehr\s+zum\s+thema"
@@ -57,7 +62,8 @@ _BARRIERS: Final = (
     r"(?:noticias\s+relacionadas|art[íi]culos\s+relacionados|tambi[ée]n\s+te\s+puede"
     r"|lo\s+m[áa]s\s+le[íi]do|m[áa]s\s+noticias)",
     r"(?:not[íi]cias\s+relacionadas|artigos\s+relacionados|posts?\s+relacionados"
-    r"|veja\s+tamb[ée]m|mais\s+lidas?|voc[êe]\s+tamb[ée]m\s+pode\s+gostar)",
+    r"|veja\s+tamb[ée]m|mais\s+lidas?|voc[êe]\s+(?:tamb[ée]m\s+)?pode\s+gostar"
+    r"|leia\s+(?:tamb[ée]m|mais))",
     r"(?:articoli\s+correlati|potrebbe\s+interessarti|i\s+più\s+letti|ti\s+potrebbe)",
     r"(?:gerelateerde\s+artikelen|meest\s+gelezen|lees\s+ook)",
     r"(?:berita\s+terkait|artikel\s+terkait|baca\s+juga|terpopuler)",
@@ -74,36 +80,89 @@ _BARRIERS: Final = (
 )
 
 _BOILERPLATE: Final = (
-    ("advertisement marker", r"(?:advertisement|advertising|sponsored|anzeige|publicité"
-     r"|publicidad|publicidade|pubblicità|реклама|広告|광고)\s*(?:[-–—:]\s*\w.*)?$"),
-    ("advertisement marker", r"(?:story\s+continues\s+below|continue\s+reading"
-     r"|skip\s+(?:to\s+)?(?:main\s+)?content|skip\s+ad)"),
-    ("cookie notice", r".{0,60}\bcookies?\b"),
-    ("privacy notice", r"(?:privacy\s+(?:policy|notice|statement)|terms\s+(?:of\s+(?:use|service)"
-     r"|and\s+conditions)|datenschutz|politique\s+de\s+confidentialit|política\s+de\s+privacidad)"),
-    ("copyright line", r"(?:©|ⓒ|\(c\)\s*\d{4}|copyright\b|all\s+rights\s+reserved|alle\s+rechte"
-     r"|tous\s+droits|todos\s+los\s+derechos|저작권|무단)"),
-    ("subscription prompt", r"(?:sign\s+(?:up|in)\b|subscribe\b|log\s*in\b|register\b"
-     r"|already\s+a\s+subscriber|newsletter|get\s+our\s+newsletter|enter\s+your\s+e-?mail"
-     r"|jetzt\s+abonnieren|abonnez-vous|suscr[íi]bete|assine\b|iscriviti)"),
-    ("share buttons", r"(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail"
-     r"|print|telegram|tumblr|pocket|flipboard|messenger|google\+?|copy\s+link|youtube"
-     r"|instagram|rss(?:\s+feed)?)$"),
+    (
+        "advertisement marker",
+        r"(?:advertisement|advertising|sponsored|anzeige|publicité"
+        r"|publicidad|publicidade|pubblicità|реклама|広告|광고)\s*(?:[-–—:]\s*\w.*)?$",
+    ),
+    (
+        "advertisement marker",
+        r"(?:story\s+continues\s+below|continue\s+reading\s+(?:the|below)"
+        r"|skip\s+(?:to\s+)?(?:main\s+)?content|skip\s+ad)",
+    ),
+    (
+        "privacy notice",
+        r"(?:privacy\s+(?:policy|notice|statement)|terms\s+(?:of\s+(?:use|service)"
+        r"|and\s+conditions)|datenschutz|politique\s+de\s+confidentialit|política\s+de\s+privacidad)",
+    ),
+    (
+        "copyright line",
+        r"(?:©|ⓒ|\(c\)\s*\d{4}|copyright\b|all\s+rights\s+reserved|alle\s+rechte"
+        r"|tous\s+droits|todos\s+los\s+derechos|저작권|무단)",
+    ),
+    (
+        "subscription prompt",
+        r"(?:sign\s+(?:up|in)\b|subscribe\b|log\s*in\b|register\b"
+        r"|already\s+a\s+subscriber|newsletter|get\s+our\s+newsletter|enter\s+your\s+e-?mail"
+        r"|jetzt\s+abonnieren|abonnez-vous|suscr[íi]bete|assine\b|iscriviti)",
+    ),
+    (
+        "share buttons",
+        r"(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail"
+        r"|print|telegram|tumblr|pocket|flipboard|messenger|google\+?|copy\s+link|youtube"
+        r"|instagram|rss(?:\s+feed)?)$",
+    ),
     ("follow prompt", r"(?:follow\s+(?:us|me)\b|like\s+us\s+on|join\s+us\s+on)"),
-    ("read-more link", r"(?:read\s+more|click\s+here|tap\s+here|keep\s+reading|show\s+(?:more|less)"
-     r"|load\s+more|see\s+more|weiterlesen|lire\s+la\s+suite|leer\s+m[áa]s|leia\s+mais"
-     r"|leggi\s+(?:anche|tutto)|читать\s+далее|続きを読む)"),
-    ("navigation", r"(?:home|menu|search|back\s+to\s+top|top|pagetop|next|previous|close"
-     r"|open|toggle\s+navigation|main\s+menu|sections|more)$"),
+    (
+        "read-more link",
+        r"(?:read\s+more|continue\s+reading|click\s+here|tap\s+here|keep\s+reading|show\s+(?:more|less)"
+        r"|load\s+more|see\s+more|weiterlesen|lire\s+la\s+suite|leer\s+m[áa]s|leia\s+mais"
+        r"|leggi\s+(?:anche|tutto)|читать\s+далее|続きを読む)",
+    ),
+    (
+        "navigation",
+        r"(?:home|menu|search|back\s+to\s+top|top|pagetop|next|previous|close"
+        r"|open|toggle\s+navigation|main\s+menu|sections|more)$",
+    ),
 )
 
 _CREDITS: Final = (
-    r"(?:top\s+|main\s+|lead\s+|header\s+|featured\s+)?(?:photo|image|picture|video|foto|bild"
+    r"[(\[]?(?:top\s+|main\s+|lead\s+|header\s+|featured\s+)?(?:photo|image|picture|video|foto|bild"
     r"|credit|source|fuente|fonte|courtesy|illustration)s?(?:\s+(?:by|credit|courtesy))?\s*[:|©]",
     r"(?:photo|image|foto)s?\s+(?:by|courtesy\s+of)\b",
     r"\(?(?:ap|afp|getty|reuters|epa|dpa|ansa|efe|shutterstock)\b[\w ]*(?:photo|images|/)",
-    r"[\w.&'’ -]{2,40}/[\w.&'’ -]{2,40}$",
-    r".{0,60}(?:getty\s+images|shutterstock|istock\w*|associated\s+press|\bap\s+photo)\)?$",
+)
+# A caption that names its credit at the end: "... the 14th century (Image: GETTY)".
+CAPTION_TAIL_RE: Final = re.compile(
+    r"[^(\[].*[(\[](?:image|photo|picture|pic|foto|bild|credit|source|video)s?\s*(?:credit)?\s*[:|][^()\[\]]*[)\]]$"
+)
+# Photo agencies that end a credit line ("Patrick Semansky, ASSOCIATED PRESS"): tested with
+# str.endswith on the lowercased line, which is cheaper than a pattern that scans.
+CREDIT_SUFFIXES: Final = (
+    "getty images",
+    "getty images)",
+    "shutterstock",
+    "istock",
+    "istockphoto",
+    "associated press",
+    "ap photo",
+    "(ap)",
+    ", ap",
+    "/ap",
+    "reuters",
+    "afp",
+    "epa",
+)
+
+
+# Headings of a box of links that a page may insert in the middle of a story ("Related",
+# "Read also", "Don't miss"): a story does not run across one, but may resume after it.
+_BOX_HEADINGS: Final = (
+    r"related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics|reading|links|videos?))?",
+    r"(?:read|see)\s+(?:more|also)|(?:don't|do\s+not)\s+miss|also\s+read|further\s+reading",
+    r"mehr\s+zum\s+thema|lesen\s+sie\s+auch|à\s+lire\s+aussi|à\s+voir\s+aussi|lire\s+aussi",
+    r"veja\s+tamb[ée]m|leia\s+(?:tamb[ée]m|mais)|lea\s+tambi[ée]n|ver\s+tambi[ée]n|leggi\s+anche",
+    r"lees\s+ook|baca\s+juga|читайте\s+также|zobacz\s+(?:też|także)|関連記事|相关阅读|관련\s*기사",
 )
 
 
@@ -111,10 +170,97 @@ def _alternation(patterns: tuple[str, ...]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-# `(?:...)\W*$` demands that a barrier phrase be the whole line up to trailing punctuation.
-BARRIER_RE: Final = re.compile(rf"(?:{_alternation(_BARRIERS)})[\s\W\d]*$")
+# A barrier phrase must be the whole line, give or take brackets, counts and punctuation.
+BARRIER_RE: Final = re.compile(rf"[\W\d]*(?:{_alternation(_BARRIERS + _BOX_HEADINGS)})[\s\W\d]*$")
+BOX_HEADING_RE: Final = re.compile(rf"[\W\d]*(?:{_alternation(_BOX_HEADINGS)})[\s\W\d]*$")
+
+# A comment's header: "Name says:", "Name on May 2, 2019 at 4:47 pm said:", "Name wrote:".
+# Only trusted with a time or date on the line or the next (see `_lines`).
+COMMENT_HEAD_RE: Final = re.compile(
+    r".{1,80}?\b(?:says|said|wrote|writes|sagt|schreibt|dice|disse|escribió|escreveu|a\s+écrit"
+    r"|ha\s+scritto|schreef|пишет|написал[а]?)\s*:?\s*$"
+)
+# A time of day or a date with a year, or "N hours ago": what a comment header carries.
+TIMESTAMP_RE: Final = re.compile(
+    r".*?(?:\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b|\b\d+\s*(?:h|hours?|min|minutes?|days?"
+    r"|weeks?|months?|years?)\s+ago\b)"
+)
+# A line that is little more than a time of day or an age ("2 days ago at 07:52 am",
+# "7H ago 08:51"): the header of a comment or of a teaser in a list.
+STAMP_LINE_RE: Final = re.compile(
+    r"(?:\S+\s+){0,5}?(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\d+\s*(?:[smhdwy]|secs?|mins?|hrs?"
+    r"|seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\W*(?:\S+\W*){0,2}$"
+)
+# Social network names: a short line made of two or more of them is a row of share buttons.
+SOCIAL_WORDS: Final = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "x",
+        "linkedin",
+        "whatsapp",
+        "pinterest",
+        "pint",
+        "pin",
+        "reddit",
+        "email",
+        "e-mail",
+        "mail",
+        "print",
+        "telegram",
+        "tumblr",
+        "pocket",
+        "flipboard",
+        "messenger",
+        "google",
+        "google+",
+        "youtube",
+        "instagram",
+        "rss",
+        "tiktok",
+        "vk",
+        "vkontakte",
+        "weibo",
+        "wechat",
+        "line",
+        "sms",
+        "copy",
+        "link",
+        "share",
+        "tweet",
+        "baixar",
+        "download",
+    ]
+)
 BOILERPLATE_RE: Final = re.compile(
     "|".join(f"(?P<b{i}>{pattern})" for i, (_, pattern) in enumerate(_BOILERPLATE))
 )
+# A bare link that closes a teaser ("Read more", "keep readingShow less"): the paragraph
+# or two above it are the teaser's summary.
+TEASER_CLOSER_RE: Final = re.compile(
+    r"(?:(?:read|see|view)\s+more|keep\s+reading|continue\s+reading|show\s+(?:more|less)"
+    r"|weiterlesen|lire\s+la\s+suite|leer\s+m[áa]s|leia\s+mais|continua\s+a\s+leggere"
+    r"|lees\s+meer|читать\s+далее|続きを読む|\W)+$"
+)
+# Cookie notices run long, so they get their own pattern, searched only in lines that
+# mention cookies at all.
+COOKIE_REASON: Final = "cookie notice"
+COOKIE_RE: Final = re.compile(
+    r"\b(?:use[sd]?|using|accept|allow|enable|consent\s+to|store[sd]?|set)\b[^.]{0,40}\bcookies\b"
+    r"|\bcookies?\s+(?:policy|settings|preferences|consent|notice)|privacy\s+overview"
+    r"|manage\s+consent|diese\s+website\s+verwendet|ce\s+site\s+utilise|este\s+sitio\s+utiliza"
+    r"|este\s+site\s+utiliza|questo\s+sito\s+utilizza"
+)
+# Boilerplate that follows a teaser's summary: prose just above it is not the story's.
+TEASER_LINK_REASON: Final = "read-more link"
 BOILERPLATE_REASONS: Final = {f"b{i}": reason for i, (reason, _) in enumerate(_BOILERPLATE)}
 CREDIT_RE: Final = re.compile(_alternation(_CREDITS))
+# "REUTERS/Stringer", "Jason Cipriani/ZDNet", "Name | Agency | Getty Images": matched on the
+# original case, since a name or an upper-case agency is what tells a credit from "News/World".
+_CAPS: Final = r"[A-Z]{2,}[\w.]*"
+_NAME: Final = r"[A-Z][\w.'’-]*"
+_NAMES: Final = rf"{_NAME}(?:\s{_NAME})+"
+SLASH_CREDIT_RE: Final = re.compile(
+    rf"(?:{_CAPS}(?:\s{_NAME})*\s?[/|]\s?{_NAME}|(?:{_NAMES}|{_NAME})\s?[/|]\s?(?:{_CAPS}|{_NAMES}))"
+    r"(?:\s?[/|]\s?[\w.'’ -]+)*$"
+)

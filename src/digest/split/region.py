@@ -3,9 +3,11 @@
 The page is cut into units (one line, or several hard-wrapped lines joined).  Prose units,
 those that end like a sentence or are long, earn their word count; every other unit costs
 more the longer the run of non-prose it sits in, so a subheading inside a story is cheap
-and a navigation menu is expensive.  The story is the maximum-sum contiguous run of units
-that crosses no barrier line ("Comments", "Related articles", ...), widened by a second
-strong run close by when an inserted box cut the story in two.
+and a navigation menu is expensive; captions, photo credits and read-more links cost a
+fixed price, since they stand between stories more often than inside one.  The story is
+the maximum-sum contiguous run of units that crosses no barrier line ("Comments",
+"Related articles", a comment's "Name says:"), widened by a strong run close by when an
+inserted box cut the story in two.
 """
 
 from __future__ import annotations
@@ -17,27 +19,44 @@ from typing import Final
 
 from digest.split._lines import (
     BARRIER,
-    BOILER,
-    CAPTION,
+    BOX,
     CREDIT,
-    LONG_WORDS,
     PROSE,
+    SHORT,
     Lines,
+    is_prose,
     line_features,
 )
 
-# The shortest line (in words) that counts as prose when it ends like a sentence.
-MIN_WORDS: Final = 6
-# What the k-th consecutive non-prose unit costs: RUN_COST * k.
-RUN_COST: Final = 3.0
-# What a caption or photo credit costs: pictures sit between stories more than inside them.
-PICTURE_COST: Final = 30.0
-# A second run joins the story when it is this close (non-blank lines between) ...
-GAP_LINES: Final = 8
-# ... and at least this strong relative to the main run.
-SECOND_SHARE: Final = 0.15
 
-_NO_REASONS: Final[Mapping[int, str]] = MappingProxyType({})
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The few numbers the region finder is tuned by (see bench/split_cv.py)."""
+
+    # The shortest line (in words) that counts as prose when it ends like a sentence.
+    min_words: int = 6
+    # What the k-th consecutive non-prose unit costs: run_cost * k.
+    run_cost: float = 3.0
+    # What a caption, photo credit or read-more link costs.
+    picture_cost: float = 30.0
+    # What a prose unit with no prose neighbour earns per word: a lone paragraph between
+    # short lines is more often a teaser's summary than a story's paragraph.
+    lone_share: float = 0.5
+    # What a long prose unit that does not end like a sentence earns per word: mostly
+    # teasers cut off at a fixed length.
+    open_share: float = 0.5
+    # A second run joins the story when at most this many units lie between ...
+    gap_units: int = 8
+    # ... and it is at least this strong relative to the main run.
+    second_share: float = 0.15
+
+
+PARAMS: Final = Params()
+
+# The shortest line that may be the first part of a hard-wrapped paragraph.
+_WRAP_MIN_WORDS: Final = 5
+# Short lines up to this many words inside the story are kept as subheadings or list items.
+_INNER_MAX_WORDS: Final = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +65,9 @@ class Region:
 
     `paragraphs` holds 0-based line indices; a paragraph of several lines is hard-wrapped
     text whose lines join with one space.  `start`/`end` are the first and last story line
-    (inclusive); both are -1 and `paragraphs` is empty when no story was found.
+    (inclusive); both are -1 and `paragraphs` is empty when no story was found.  `reasons`
+    maps a line index to why it is not story text: every non-blank line between `start`
+    and `end` outside the paragraphs, and any line recognised as furniture.
     """
 
     paragraphs: tuple[tuple[int, ...], ...]
@@ -55,71 +76,85 @@ class Region:
     reasons: Mapping[int, str]
 
 
-EMPTY: Final = Region(paragraphs=(), start=-1, end=-1, reasons=_NO_REASONS)
+EMPTY: Final = Region(paragraphs=(), start=-1, end=-1, reasons=MappingProxyType({}))
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    lines: tuple[int, ...]
-    words: int
-    kind: int
-    end: str
+class _Units:
+    """Runs of non-blank lines (by position in `Lines`) that form one paragraph each."""
+
+    __slots__ = ("end", "first", "kind", "stop", "words")
+
+    def __init__(self, feats: Lines, begin: int, min_words: int) -> None:
+        self.first: list[int] = []  # position of the unit's first line
+        self.stop: list[int] = []  # position after its last line
+        self.words: list[int] = []
+        self.kind: list[int] = []
+        self.end: list[str] = []
+        index, texts, words, kinds, ends = (
+            feats.index,
+            feats.text,
+            feats.words,
+            feats.kind,
+            feats.ends,
+        )
+        count = len(texts)
+        k = begin
+        while k < count:
+            j, total = k, words[k]
+            # A line of some length that stops mid-sentence and is followed directly by
+            # one starting in lower case is the same paragraph, wrapped at a fixed width.
+            while (
+                j + 1 < count
+                and not ends[j]
+                and words[j] >= _WRAP_MIN_WORDS
+                and index[j + 1] == index[j] + 1
+                and kinds[j] < BARRIER
+                and kinds[j + 1] < BARRIER
+                and texts[j + 1][:1].islower()
+            ):
+                j += 1
+                total += words[j]
+            kind = kinds[k]
+            if j > k:
+                text = " ".join(texts[k : j + 1])
+                kind = PROSE if is_prose(text, total, ends[j], min_words) else SHORT
+            self.first.append(k)
+            self.stop.append(j + 1)
+            self.words.append(total)
+            self.kind.append(kind)
+            self.end.append(ends[j])
+            k = j + 1
 
 
-def _units(feats: Lines, first: int) -> list[_Unit]:
-    """Group non-blank lines from `first` on into units, joining hard-wrapped lines."""
-    texts, words, kinds, ends = feats.text, feats.words, feats.kind, feats.ends
-    units: list[_Unit] = []
-    i, count = first, len(texts)
-    while i < count:
-        if not texts[i]:
-            i += 1
-            continue
-        group = [i]
-        total = words[i]
-        # A line that stops mid-sentence and is followed directly by one starting in lower
-        # case is the same paragraph, wrapped at a fixed width.
-        while (
-            not ends[group[-1]]
-            and kinds[group[-1]] < BARRIER
-            and group[-1] + 1 < count
-            and texts[group[-1] + 1][:1].islower()
-            and kinds[group[-1] + 1] < BARRIER
-        ):
-            group.append(group[-1] + 1)
-            total += words[group[-1]]
-        last = group[-1]
-        kind = kinds[i] if len(group) == 1 else PROSE
-        if len(group) > 1 and not ends[last] and total < LONG_WORDS:
-            kind = 0
-        units.append(_Unit(tuple(group), total, kind, ends[last]))
-        i = last + 1
-    return units
-
-
-def _scores(units: Sequence[_Unit]) -> list[float]:
+def _scores(units: _Units, params: Params) -> list[float]:
     """Score each unit: prose earns its words, other units cost more along a run."""
+    kinds, words, ends = units.kind, units.words, units.end
     scores: list[float] = []
     run = 0
-    for unit in units:
-        if unit.kind == PROSE:
+    last = len(kinds) - 1
+    for k, kind in enumerate(kinds):
+        if kind == PROSE:
             run = 0
-            scores.append(float(unit.words))
-        elif unit.kind in (CAPTION, CREDIT):
-            run += 1
-            scores.append(-PICTURE_COST)
+            share = 1.0
+            if (k == 0 or kinds[k - 1] != PROSE) and (k == last or kinds[k + 1] != PROSE):
+                share = params.lone_share
+            if not ends[k]:
+                share *= params.open_share
+            scores.append(words[k] * share)
         else:
             run += 1
-            scores.append(-RUN_COST * run)
+            scores.append(-params.picture_cost if kind >= CREDIT else -params.run_cost * run)
     return scores
 
 
-def _best_run(units: Sequence[_Unit], scores: Sequence[float], lo: int, hi: int) -> tuple[int, int, float]:
-    """Return (first, last, sum) of the maximum-sum run of units in [lo, hi) avoiding barriers."""
+def _best_run(
+    kinds: Sequence[int], scores: Sequence[float], lo: int, hi: int
+) -> tuple[int, int, float]:
+    """Return (first, last, sum) of the best-scoring run of units in [lo, hi), no barriers."""
     best = (-1, -1, 0.0)
     start, total = lo, 0.0
     for k in range(lo, hi):
-        if units[k].kind == BARRIER:
+        if kinds[k] == BARRIER or kinds[k] == BOX:
             start, total = k + 1, 0.0
             continue
         if total <= 0.0:
@@ -130,83 +165,83 @@ def _best_run(units: Sequence[_Unit], scores: Sequence[float], lo: int, hi: int)
     return best
 
 
-def _title_line(feats: Lines, title: str | None) -> int:
-    """Return the index of the line holding the headline, or -1."""
-    if not title:
-        return -1
-    want = " ".join(title.split()).casefold()
-    for i, text in enumerate(feats.text):
-        if text and len(text) <= 2 * len(want) + 20 and want in text.casefold():
-            return i
-    return -1
-
-
-def _is_body(unit: _Unit, prev_end: str) -> bool:
-    """Decide whether a non-prose unit inside the region belongs to the story."""
-    if unit.kind >= BARRIER:
-        return False
-    # Short lines after a sentence ending in ':' are the items of a list in the story;
-    # otherwise short lines inside the story are subheadings and kept as well.
-    return prev_end == ":" or unit.words <= 20
-
-
-def find_region(lines: Sequence[str], title: str | None = None) -> Region:
-    """Find the story body in `lines` (a page's text lines), anchored after `title` if given."""
-    if not lines:
-        return EMPTY
-    feats = line_features(lines, MIN_WORDS)
-    anchor = _title_line(feats, title)
-    units = _units(feats, anchor + 1)
-    if not units:
-        return EMPTY
-    scores = _scores(units)
-    first, last, total = _best_run(units, scores, 0, len(units))
-    if first < 0:
-        return EMPTY
-    first, last = _widen(units, scores, first, last, total)
-    return _region(feats, units, first, last)
-
-
 def _widen(
-    units: Sequence[_Unit], scores: Sequence[float], first: int, last: int, total: float
+    kinds: Sequence[int], scores: Sequence[float], best: tuple[int, int, float], params: Params
 ) -> tuple[int, int]:
-    """Add a strong run just before or after [first, last] that a box cut off."""
+    """Add strong runs just before or after the best run that an inserted box cut off."""
+    first, last, total = best
+    gap, share, count = params.gap_units, params.second_share, len(kinds)
     changed = True
     while changed:
         changed = False
-        after = _best_run(units, scores, last + 1, min(len(units), last + 1 + 4 * GAP_LINES))
-        if after[0] >= 0 and after[2] >= SECOND_SHARE * total and not _barrier_between(units, last, after[0]):
-            if after[0] - last - 1 <= GAP_LINES:
-                last, total, changed = after[1], total + after[2], True
-        before = _best_run(units, scores, max(0, first - 4 * GAP_LINES), first)
-        if before[0] >= 0 and before[2] >= SECOND_SHARE * total and not _barrier_between(units, before[1], first):
-            if first - before[1] - 1 <= GAP_LINES:
-                first, total, changed = before[0], total + before[2], True
+        near = min(count, last + 2 + gap)
+        after = _best_run(kinds, scores, last + 1, min(count, near + 4 * gap))
+        if (
+            0 <= after[0] < near
+            and after[2] >= share * total
+            and BARRIER not in kinds[last + 1 : after[0]]
+        ):
+            last, total, changed = after[1], total + after[2], True
+        near = max(0, first - gap - 1)
+        before = _best_run(kinds, scores, max(0, near - 4 * gap), first)
+        if (
+            before[0] >= 0
+            and before[1] >= near
+            and before[2] >= share * total
+            and BARRIER not in kinds[before[1] + 1 : first]
+        ):
+            first, total, changed = before[0], total + before[2], True
     return first, last
 
 
-def _barrier_between(units: Sequence[_Unit], a: int, b: int) -> bool:
-    return any(units[k].kind == BARRIER for k in range(a + 1, b))
+def _title_position(feats: Lines, title: str | None) -> int:
+    """Return the position of the first line that holds the headline, or -1."""
+    if not title:
+        return -1
+    want = " ".join(title.split()).casefold()
+    longest = 2 * len(want) + 20
+    for k, text in enumerate(feats.text):
+        if len(text) <= longest and want in text.casefold():
+            return k
+    return -1
 
 
-def _region(feats: Lines, units: Sequence[_Unit], first: int, last: int) -> Region:
+def find_region(
+    lines: Sequence[str], title: str | None = None, *, params: Params = PARAMS
+) -> Region:
+    """Find the story body in `lines` (a page's text lines), anchored after `title` if given."""
+    feats = line_features(lines, params.min_words)
+    units = _Units(feats, _title_position(feats, title) + 1, params.min_words)
+    if not units.kind:
+        return EMPTY
+    scores = _scores(units, params)
+    best = _best_run(units.kind, scores, 0, len(scores))
+    if best[0] < 0:
+        return EMPTY
+    first, last = _widen(units.kind, scores, best, params)
+    return _region(feats, units, first, last)
+
+
+def _region(feats: Lines, units: _Units, first: int, last: int) -> Region:
     """Build the Region for units [first, last], labelling what is left out."""
+    index, reason = feats.index, feats.reason
     paragraphs: list[tuple[int, ...]] = []
     reasons: dict[int, str] = {}
-    prev_end = ""
-    for k in range(first, last + 1):
-        unit = units[k]
-        if unit.kind == PROSE or _is_body(unit, prev_end):
-            paragraphs.append(unit.lines)
-            prev_end = unit.end
+    after_colon = False
+    for u in range(first, last + 1):
+        kind = units.kind[u]
+        # Short lines inside the story are subheadings, or the items of a list when they
+        # follow a sentence ending in ':'.
+        if kind == PROSE or (kind == SHORT and (after_colon or units.words[u] <= _INNER_MAX_WORDS)):
+            paragraphs.append(tuple(index[units.first[u] : units.stop[u]]))
+            after_colon = units.end[u] == ":" or (after_colon and kind == SHORT)
         else:
-            for i in unit.lines:
-                reasons[i] = feats.reason[i] or "short line inside story"
-    for i, reason in enumerate(feats.reason):
-        if reason and i not in reasons:
-            reasons[i] = reason
+            for k in range(units.first[u], units.stop[u]):
+                reasons[index[k]] = reason.get(k) or "short line inside story"
     if not paragraphs:
         return EMPTY
+    for k, why in reason.items():
+        reasons.setdefault(index[k], why)
     return Region(
         paragraphs=tuple(paragraphs),
         start=paragraphs[0][0],

@@ -1,0 +1,176 @@
+"""Render a frozen site through Jinja templates into output files; rendering mutates nothing.
+
+Templates come from the site's templates folder first (file by file), then the packaged
+theme. Any template problem becomes a ContentError naming the template file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+import jinja2.meta
+
+from .config import Config
+from .errors import ContentError
+from .feeds import FeedPlan, robots_page, sitemap_page
+from .load import is_ignored_name
+from .model import Site
+from .pages import Page, PagePlan
+
+THEME_DIR = Path(__file__).parent / "theme"
+ALL_TEMPLATES = "t:*"  # dependency on every template, for pages with dynamic includes
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One rendered file and what it was made from (for incremental builds)."""
+
+    path: str  # relative posix path in the output dir, e.g. "2024/11/04/slug/index.html"
+    data: bytes
+    deps: frozenset[str]  # "a:<key>", "t:<template>", "config", "c:<context digest>"
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """Create the Jinja environment: site templates over the theme, strict and autoescaping."""
+    theme = jinja2.FileSystemLoader(THEME_DIR / "templates")
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(config.templates_dir),
+            theme,
+            # `{% extends "theme/base.html" %}` lets an override build on the file it replaces.
+            jinja2.PrefixLoader({"theme": theme}),
+        ]
+    )
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def render_site(site: Site, env: jinja2.Environment) -> Iterator[OutputFile]:
+    """Render every page, feed, the sitemap, robots.txt and 404.html of a site."""
+    renderer = Renderer(env)
+    plan = PagePlan(site)
+    in_sitemap: list[tuple[str, datetime | None]] = []
+    for page in plan.pages():
+        yield renderer.render(page)
+        if page.url is not None:
+            in_sitemap.append((page.url, page.lastmod))
+    for page in FeedPlan(plan).pages():
+        yield renderer.render(page)
+    yield renderer.render(sitemap_page(plan, in_sitemap))
+    yield renderer.render(robots_page(plan))
+
+
+def static_files(config: Config) -> list[tuple[str, Path]]:
+    """List static files as (output path, source): the theme's, overridden by the site's."""
+    found: dict[str, Path] = {}
+    for root in (THEME_DIR / "static", config.templates_dir / "static"):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            parts = path.relative_to(root).parts
+            if path.is_file() and not any(is_ignored_name(p) for p in parts):
+                found["static/" + "/".join(parts)] = path
+    return sorted(found.items())
+
+
+class Renderer:
+    """Renders planned pages, remembering which templates each template pulls in."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._deps: dict[str, frozenset[str]] = {}
+
+    def render(self, page: Page) -> OutputFile:
+        """Render one page into an output file with its dependencies."""
+        try:
+            text = self.env.get_template(page.template).render(page.context)
+            templates = self.template_deps(page.template)
+        except jinja2.TemplateSyntaxError as exc:
+            raise _syntax_error(exc) from None
+        except Exception as exc:
+            error = self._located(exc, page)
+            if error is None:
+                raise  # not raised by template code: a bug in digest, keep the traceback
+            raise error from exc
+        digest = hashlib.sha1(repr(sorted(page.context.items())).encode()).hexdigest()
+        deps = {"config", f"c:{digest}", *templates, *(f"a:{k}" for k in page.keys)}
+        return OutputFile(page.path, text.encode("utf-8"), frozenset(deps))
+
+    def template_deps(self, name: str) -> frozenset[str]:
+        """Return `t:<name>` for a template and every template it extends, includes or imports."""
+        cached = self._deps.get(name)
+        if cached is not None:
+            return cached
+        self._deps[name] = frozenset({f"t:{name}"})  # guards against include cycles
+        source, _filename, _uptodate = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        found = {f"t:{name}"}
+        for ref in jinja2.meta.find_referenced_templates(self.env.parse(source, name)):
+            # A computed template name could be anything: depend on all templates.
+            found |= self.template_deps(ref) if ref is not None else {ALL_TEMPLATES}
+        self._deps[name] = frozenset(found)
+        return self._deps[name]
+
+    def _located(self, exc: Exception, page: Page) -> ContentError | None:
+        """Turn an error raised inside template code into a ContentError at its line."""
+        where = _template_frame(exc.__traceback__, self._search_paths())
+        if where is None:
+            if isinstance(exc, jinja2.TemplateNotFound):
+                hint = f"add {exc.name} to {self._search_paths()[0]} or fix the template name"
+                return ContentError(page.template, 1, f"template {exc.name!r} not found", hint)
+            return None
+        path, line = where
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template {exc.name!r} not found"
+            hint = "check the name in this include, import or extends tag"
+        elif isinstance(exc, jinja2.UndefinedError):
+            message = f"undefined value: {exc.message}"
+            hint = f"{page.template} gets: " + ", ".join(sorted(page.context))
+        else:
+            message = f"template error: {type(exc).__name__}: {exc}"
+            hint = f"check the expression on this line; {page.template} gets: " + ", ".join(
+                sorted(page.context)
+            )
+        return ContentError(path, line, message, hint)
+
+    def _search_paths(self) -> list[str]:
+        paths: list[str] = []
+        loader = self.env.loader
+        loaders = loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]
+        for item in loaders:
+            if isinstance(item, jinja2.FileSystemLoader):
+                paths.extend(str(Path(p)) for p in item.searchpath)
+        return paths
+
+
+def _syntax_error(exc: jinja2.TemplateSyntaxError) -> ContentError:
+    path = exc.filename or exc.name or "<template>"
+    return ContentError(
+        path,
+        exc.lineno,
+        f"template syntax error: {exc.message}",
+        "check the {% %} and {{ }} tags on this line and that every block is closed",
+    )
+
+
+def _template_frame(tb: TracebackType | None, roots: list[str]) -> tuple[str, int] | None:
+    """Find the innermost traceback frame that runs template code (Jinja maps it to the file)."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if any(Path(filename).is_relative_to(root) for root in roots):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,124 @@
+"""The lines of one page while the splitter works on it, and the role each line gets.
+
+`Page` is the splitter's scratch pad inside one call of `split_text`: the stripped lines,
+their (lazily computed) cues, and the one role every non-blank line ends up with.  Nothing
+here leaves the splitter; `structure.assemble` turns it into the frozen `SplitResult`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from digest.split.cues import Cue, classify, count_words
+from digest.split.result import Image, Teaser
+
+BOILERPLATE: str = "boilerplate"
+
+
+class Page:
+    """Stripped page lines, their cues, and the role given to each non-blank line."""
+
+    __slots__ = ("_cues", "_words", "roles", "text")
+
+    def __init__(self, text: list[str]) -> None:
+        self.text = text
+        self.roles: dict[int, tuple[str, str]] = {}
+        self._cues: dict[int, Cue] = {}
+        self._words: dict[int, int] = {}
+
+    def words(self, i: int) -> int:
+        """Return the word count of line `i`."""
+        n = self._words.get(i)
+        if n is None:
+            n = self._words[i] = count_words(self.text[i])
+        return n
+
+    def cue(self, i: int) -> Cue:
+        """Return what line `i` is, classified once."""
+        cue = self._cues.get(i)
+        if cue is None:
+            cue = self._cues[i] = classify(self.text[i], self.words(i))
+        return cue
+
+    def put(self, i: int, role: str, reason: str) -> None:
+        """Give line `i` its role (the last call wins, so later stages may correct)."""
+        self.roles[i] = (role, reason)
+
+    def boiler(self, i: int, reason: str) -> None:
+        """Label line `i` as boilerplate with a reason."""
+        self.roles[i] = (BOILERPLATE, reason)
+
+    def nonblank(self, lo: int, hi: int) -> list[int]:
+        """Return the indices of non-blank lines in [lo, hi)."""
+        text = self.text
+        return [i for i in range(max(lo, 0), min(hi, len(text))) if text[i]]
+
+
+@dataclass(slots=True)
+class ImageDraft:
+    """A photo's caption and credit lines while they are being collected."""
+
+    caption: int = -1
+    credit: int = -1
+    credit_line: int = -1
+
+    def is_empty(self) -> bool:
+        """Tell whether no line of the image was found."""
+        return self.caption < 0 and self.credit < 0 and self.credit_line < 0
+
+    def has_credit(self) -> bool:
+        """Tell whether the image has its credit already."""
+        return self.credit >= 0 or self.credit_line >= 0
+
+    def freeze(self, text: list[str]) -> Image | None:
+        """Return the frozen Image, or None when nothing was found."""
+        if self.is_empty():
+            return None
+        return Image(
+            line_or_none(text, self.caption),
+            line_or_none(text, self.credit),
+            line_or_none(text, self.credit_line),
+        )
+
+
+@dataclass(slots=True)
+class TeaserDraft:
+    """One teaser while its lines are being collected."""
+
+    number: int
+    first: int
+    label: int = -1
+    image: ImageDraft = field(default_factory=ImageDraft)
+    title: int = -1
+    section: int = -1
+    summary: list[int] = field(default_factory=list)
+    sponsored: bool = False
+
+    def has_text(self) -> bool:
+        """Tell whether the teaser has a title or summary yet."""
+        return self.title >= 0 or bool(self.summary)
+
+    def is_head_only(self) -> bool:
+        """Tell whether only the label was seen, so an image may still join."""
+        return self.image.is_empty() and not self.has_text() and self.section < 0
+
+    def role(self, part: str) -> str:
+        """Return the line role for one of this teaser's fields."""
+        return f"teaser[{self.number}].{part}"
+
+    def freeze(self, text: list[str], first_line: int) -> Teaser:
+        """Return the frozen Teaser with 1-based file line numbers."""
+        return Teaser(
+            line=self.first + first_line,
+            label=line_or_none(text, self.label),
+            image=self.image.freeze(text),
+            title=line_or_none(text, self.title),
+            section=line_or_none(text, self.section),
+            summary=tuple(text[i] for i in self.summary),
+            sponsored=self.sponsored,
+        )
+
+
+def line_or_none(text: list[str], i: int) -> str | None:
+    """Return line `i`, or None for the -1 that marks an absent field."""
+    return text[i] if i >= 0 else None

@@ -1,0 +1,304 @@
+"""Build the story around the body region: headline block, lead photo, body, teasers.
+
+The region finder (`region.find_region`) says which lines are the story body.  This module
+reads what stands around it.  Before the body: kicker labels, the headline, the standfirst
+(dek), a section label and the lead photo's caption and credit.  After it: a late photo
+credit, then teasers (see `teasers`).  Every non-blank line gets exactly one role; lines
+that are none of these are kept as boilerplate with the reason why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from digest.split.cues import (
+    CREDIT,
+    CREDIT_LINE,
+    DEK_MIN_WORDS,
+    HEADING,
+    MARKER_MAX_WORDS,
+    MORE_FROM,
+    TEXT,
+    TITLE_MIN_WORDS,
+    ends_sentence,
+    is_label,
+    is_section_label,
+)
+from digest.split.page import BOILERPLATE, ImageDraft, Page, line_or_none
+from digest.split.region import Region
+from digest.split.result import Boilerplate, LineLabel, SplitResult, Story
+from digest.split.teasers import read_tail
+
+# More short label lines than this above the headline are a menu, not a kicker.
+_MAX_KICKER_LINES = 2
+# A line printed twice with at least this many words is a photo caption.
+_REPEAT_MIN_WORDS = 8
+# Only the first few body paragraphs are checked for a caption or headline the body took in.
+_HEAD_CHECKS = 3
+_NOT_PLACED = "not placed by the splitter"
+
+
+@dataclass(slots=True)
+class Header:
+    """The lines found above the story body."""
+
+    title: int = -1
+    dek: int = -1
+    kicker: list[int] = field(default_factory=list)
+    section: int = -1
+    image: ImageDraft = field(default_factory=ImageDraft)
+
+
+def assemble(
+    text: list[str], region: Region, *, title: str | None, source: str | None, first_line: int
+) -> SplitResult:
+    """Turn stripped page lines and their story region into a SplitResult."""
+    page = Page(text)
+    body = list(region.paragraphs)
+    want = _norm(title) if title else ""
+    body = _trim_head(page, body, want)
+    head_end = body[0][0] if body else _first_marker(page)
+    header = read_header(page, page.nonblank(0, head_end), want, source)
+    repeats = _repeats(page, header)
+    body = _cut_end(page, body, max(region.end, head_end), repeats)
+    body_end = body[-1][-1] if body else head_end - 1
+    for para in body:
+        for i in para:
+            page.put(i, "body", "story text")
+    for i in page.nonblank(head_end, body_end + 1):
+        if i not in page.roles:
+            page.boiler(i, region.reasons.get(i) or page.cue(i).reason or "inside story")
+    tail = read_tail(page, page.nonblank(body_end + 1, len(text)), header.image, repeats)
+    story = Story(
+        title=line_or_none(text, header.title),
+        dek=line_or_none(text, header.dek),
+        kicker=tuple(text[i] for i in header.kicker),
+        section=line_or_none(text, header.section),
+        lead_image=header.image.freeze(text),
+        body=tuple(" ".join(text[i] for i in para) for para in body),
+    )
+    labels, boilerplate = _labels(page, first_line)
+    return SplitResult(
+        story=story,
+        more_from=_more_from(page, tail.more_from),
+        teasers=tuple(t.freeze(text, first_line) for t in tail.teasers),
+        boilerplate=boilerplate,
+        labels=labels,
+    )
+
+
+def read_header(page: Page, idxs: Sequence[int], want: str, source: str | None) -> Header:
+    """Label the non-blank lines `idxs` above the body; `want` is the normalised title hint."""
+    header = Header()
+    site = source.casefold() if source else None
+    hinted = next((i for i in idxs if _same_title(page.text[i], want)), -1) if want else -1
+    lines: list[int] = []  # candidates for headline, kicker, dek, section and photo
+    for i in idxs:
+        kind = page.cue(i).kind
+        if i == hinted:
+            continue
+        if kind == TEXT and site is not None and page.text[i].casefold() == site:
+            page.boiler(i, "site name")
+        elif kind in (TEXT, CREDIT, CREDIT_LINE):
+            lines.append(i)
+        else:
+            page.boiler(i, page.cue(i).reason)
+    lines = _find_image(page, lines, header.image)
+    if hinted >= 0:
+        header.title = hinted
+        lines = sorted([*lines, hinted])
+    else:
+        header.title = _find_title(page, lines)
+    if header.title < 0:
+        for i in lines:
+            page.boiler(i, "before story")
+        return header
+    at = lines.index(header.title)
+    page.put(header.title, "title", "headline" if want else "first headline-like line")
+    _read_kicker(page, lines[:at], header)
+    for k, i in enumerate(lines[at + 1 :]):
+        text, words = page.text[i], page.words(i)
+        if k == 0 and words >= DEK_MIN_WORDS:
+            header.dek = i
+            page.put(i, "dek", "standfirst under the headline")
+        elif header.section < 0 and is_section_label(text, words):
+            header.section = i
+            page.put(i, "section", "section label above the story")
+        else:
+            page.boiler(i, page.cue(i).reason or "between headline and story")
+    return header
+
+
+def _find_image(page: Page, lines: list[int], image: ImageDraft) -> list[int]:
+    """Find the lead photo (first caption and credit); return the lines left over."""
+    text = page.text
+    caption_text = ""
+    for k, i in enumerate(lines):
+        kind = page.cue(i).kind
+        if kind == CREDIT_LINE:
+            if image.credit_line < 0 and image.credit < 0:
+                image.credit_line = i
+                page.put(i, "credit_line", "caption with photo credit")
+            else:
+                page.boiler(i, "photo credit of another picture")
+        elif kind == CREDIT:
+            prev = lines[k - 1] if k else -1
+            is_caption = prev >= 0 and page.cue(prev).kind == TEXT
+            if image.is_empty():
+                image.credit = i
+                page.put(i, "credit", "photo credit")
+                if is_caption:
+                    caption_text = text[prev].casefold()
+            else:
+                page.boiler(i, "photo credit of another picture")
+                if is_caption and prev not in page.roles:
+                    page.boiler(prev, "photo caption of another picture")
+    if not caption_text:
+        caption_text = _repeated_line(page, lines)
+    rest: list[int] = []
+    for i in lines:
+        if i in page.roles:
+            continue
+        if caption_text and text[i].casefold() == caption_text:
+            if image.caption < 0:
+                image.caption = i
+                page.put(i, "caption", "photo caption")
+            else:
+                page.boiler(i, "repeated caption")
+        elif page.cue(i).kind == TEXT:
+            rest.append(i)
+    return rest
+
+
+def _repeated_line(page: Page, lines: Sequence[int]) -> str:
+    """Return the casefolded text of the first long line printed twice, or ''."""
+    seen: set[str] = set()
+    for i in lines:
+        if page.cue(i).kind == TEXT and page.words(i) >= _REPEAT_MIN_WORDS:
+            key = page.text[i].casefold()
+            if key in seen:
+                return key
+            seen.add(key)
+    return ""
+
+
+def _find_title(page: Page, lines: Sequence[int]) -> int:
+    """Return the first headline-like line: long enough, else ending like a sentence."""
+    for i in lines:
+        if page.words(i) >= TITLE_MIN_WORDS:
+            return i
+    for i in lines:
+        if ends_sentence(page.text[i]):
+            return i
+    return -1
+
+
+def _read_kicker(page: Page, before: Sequence[int], header: Header) -> None:
+    """Take the short labels right above the headline as kicker; a longer run is a menu."""
+    candidates = set(before)
+    run: list[int] = []
+    for j in range(header.title - 1, -1, -1):
+        if not page.text[j]:
+            continue
+        if j not in candidates or not is_label(page.text[j], page.words(j)):
+            break
+        run.append(j)
+    kicker = run if len(run) <= _MAX_KICKER_LINES else []
+    for i in before:
+        if i in kicker:
+            header.kicker.append(i)
+            page.put(i, "kicker", "short label above the headline")
+        else:
+            page.boiler(i, "menu above the headline" if i in run else "before headline")
+
+
+def _trim_head(page: Page, body: list[tuple[int, ...]], want: str) -> list[tuple[int, ...]]:
+    """Give back a headline or photo caption that the body region took in at its start."""
+    text = page.text
+    for _ in range(_HEAD_CHECKS):
+        if len(body) < 2 or len(body[0]) != 1:
+            break
+        i = body[0][0]
+        nxt = body[1][0]
+        after = page.nonblank(i + 1, nxt + 1)
+        if (
+            (want and _same_title(text[i], want))
+            or (after and page.cue(after[0]).kind == CREDIT)
+            or text[i] == text[nxt]
+        ):
+            body = body[1:]
+        else:
+            break
+    return body
+
+
+def _cut_end(
+    page: Page, body: list[tuple[int, ...]], end: int, repeats: dict[str, str]
+) -> list[tuple[int, ...]]:
+    """End the body at a teaser marker or a copy of a header line inside the region."""
+    if not body:
+        return body
+    for i in page.nonblank(body[0][0], end + 1):
+        if page.words(i) > MARKER_MAX_WORDS:
+            continue
+        if page.text[i].casefold() in repeats or page.cue(i).kind in (MORE_FROM, HEADING):
+            return [para for para in body if para[-1] < i]
+    return body
+
+
+def _first_marker(page: Page) -> int:
+    """Return the first teaser marker line when no body was found (the header ends there)."""
+    for i in page.nonblank(0, len(page.text)):
+        if page.words(i) <= MARKER_MAX_WORDS and page.cue(i).kind in (MORE_FROM, HEADING):
+            return i
+    return len(page.text)
+
+
+def _repeats(page: Page, header: Header) -> dict[str, str]:
+    """Map the casefolded header lines to the reason a later copy of them is boilerplate."""
+    text = page.text
+    found = {
+        header.title: "repeated headline",
+        header.dek: "repeated standfirst",
+        header.section: "repeated section label",
+        header.image.caption: "repeated caption",
+    }
+    found.update(dict.fromkeys(header.kicker, "repeated kicker"))
+    return {text[i].casefold(): reason for i, reason in found.items() if i >= 0}
+
+
+def _labels(page: Page, first_line: int) -> tuple[tuple[LineLabel, ...], tuple[Boilerplate, ...]]:
+    """Return one label per non-blank line, and the boilerplate among them, in line order."""
+    labels: list[LineLabel] = []
+    boilerplate: list[Boilerplate] = []
+    roles = page.roles
+    for i, line in enumerate(page.text):
+        if not line:
+            continue
+        role, reason = roles.get(i) or (BOILERPLATE, _NOT_PLACED)
+        labels.append(LineLabel(i + first_line, line, role, reason))
+        if role == BOILERPLATE:
+            boilerplate.append(Boilerplate(i + first_line, line, reason))
+    return tuple(labels), tuple(boilerplate)
+
+
+def _more_from(page: Page, i: int) -> str | None:
+    """Return the source named by the "More from" line `i`, or None."""
+    return page.cue(i).name if i >= 0 else None
+
+
+def _same_title(line: str, want: str) -> bool:
+    """Tell whether a line is the headline given as the normalised hint `want`."""
+    got = _norm(line)
+    if got == want:
+        return True
+    # A page may add the site name to the headline, or the hint may carry it.
+    if want in got:
+        return len(got) <= 2 * len(want) + 20
+    return bool(got) and got in want and 2 * len(got) >= len(want)
+
+
+def _norm(text: str) -> str:
+    """Casefold and collapse whitespace, for comparing headlines."""
+    return " ".join(text.casefold().split())

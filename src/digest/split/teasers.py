@@ -1,0 +1,265 @@
+"""Read the lines after the story as teaser blocks, labelling the rest as boilerplate.
+
+A teaser is `[label] [caption] [credit | credit line] [title] [section] summary...`.  Teaser
+lists open with a marker ("More from <Source>", "Related", "Latest") or show themselves by
+their shape: an image label above a photo credit.  A read-more link ("keep reading") closes
+the teaser above it, and pages that use such links keep every paragraph up to the link in
+one teaser; without them each summary paragraph is a teaser of its own.  Comments, share
+buttons and footer prompts end the teaser list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from digest.split.cues import (
+    CLOSER,
+    CREDIT,
+    CREDIT_LINE,
+    END,
+    HEADING,
+    MORE_FROM,
+    SPONSOR,
+    TEASER_TITLE_MAX_WORDS,
+    TEXT,
+    ends_sentence,
+    is_section_label,
+    is_sponsored_text,
+)
+from digest.split.page import ImageDraft, Page, TeaserDraft
+
+# An image label ("Lockheed Martin NASA") is a short line that does not end like a sentence.
+_IMAGE_LABEL_MAX_WORDS = 14
+
+# What a TEXT line is before teasers are built, decided from the line after it.
+_PLAIN, _LABEL, _CAPTION = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Tail:
+    """What the lines after the story held."""
+
+    more_from: int = -1
+    teasers: list[TeaserDraft] = field(default_factory=list)
+
+
+def read_tail(
+    page: Page, idxs: Sequence[int], lead: ImageDraft, repeats: Mapping[str, str]
+) -> Tail:
+    """Label the non-blank lines `idxs` after the story: lead credit, teasers, boilerplate.
+
+    `lead` is the story's photo, which takes a credit printed right after the story;
+    `repeats` maps the casefolded story header lines to the reason a copy is boilerplate.
+    """
+    reader = _TailReader(page, lead, repeats, idxs)
+    for k, i in enumerate(idxs):
+        reader.line(k, i)
+    reader.close()
+    return reader.tail
+
+
+class _TailReader:
+    """A one-pass state machine over the lines after the story."""
+
+    __slots__ = (
+        "active",
+        "cur",
+        "idxs",
+        "kinds",
+        "lead",
+        "lead_open",
+        "multi",
+        "page",
+        "pending_sponsor",
+        "shape",
+        "tail",
+    )
+
+    def __init__(
+        self, page: Page, lead: ImageDraft, repeats: Mapping[str, str], idxs: Sequence[int]
+    ) -> None:
+        self.page = page
+        self.lead = lead
+        self.idxs = idxs
+        self.tail = Tail()
+        self.cur: TeaserDraft | None = None
+        self.active = False  # inside a teaser list
+        self.lead_open = True  # nothing but furniture since the story: a credit is the lead's
+        self.pending_sponsor = False
+        self.kinds = [self._kind(i, repeats) for i in idxs]
+        self.multi = END in self.kinds  # read-more links close multi-paragraph teasers
+        self.shape = self._shapes()
+
+    def _kind(self, i: int, repeats: Mapping[str, str]) -> str:
+        """Return the cue kind of line `i`, with copies of header lines as boilerplate."""
+        reason = repeats.get(self.page.text[i].casefold())
+        if reason is not None:
+            self.page.boiler(i, reason)
+            return ""
+        return self.page.cue(i).kind
+
+    def _shapes(self) -> list[int]:
+        """Mark TEXT lines that are captions (a credit follows) or image labels."""
+        page, kinds = self.page, self.kinds
+        shape = [_PLAIN] * len(kinds)
+        for k in range(len(kinds) - 2, -1, -1):
+            if kinds[k] != TEXT:
+                continue
+            nxt = kinds[k + 1]
+            text = page.text[self.idxs[k]]
+            labelish = page.words(self.idxs[k]) <= _IMAGE_LABEL_MAX_WORDS and not ends_sentence(
+                text
+            )
+            if nxt == CREDIT:
+                shape[k] = _CAPTION
+            elif labelish and (nxt == CREDIT_LINE or shape[k + 1] == _CAPTION):
+                shape[k] = _LABEL
+        return shape
+
+    def line(self, k: int, i: int) -> None:
+        """Take the k-th line after the story (line index `i`)."""
+        kind = self.kinds[k]
+        if not kind:
+            return  # a copy of a header line, labelled already
+        page = self.page
+        if kind == TEXT and self.shape[k] == _PLAIN and not self.active and not self.multi:
+            page.boiler(i, "after story")
+            self.lead_open = False
+            return
+        if self.lead_open and self._lead_credit(kind, i):
+            return
+        self.lead_open = False
+        if kind == MORE_FROM:
+            self.close()
+            self.active = True
+            if self.tail.more_from < 0:
+                self.tail.more_from = i
+                page.put(i, "more_from", "teaser list heading")
+            else:
+                page.boiler(i, "teaser list heading")
+        elif kind == HEADING:
+            self.close()
+            self.active = True
+            page.boiler(i, "teaser list heading")
+        elif kind == END:
+            self.close()
+            page.boiler(i, "read-more link")
+        elif kind == SPONSOR:
+            self._sponsor(i)
+        elif kind == CLOSER:
+            self.close()
+            self.active = False
+            page.boiler(i, page.cue(i).reason)
+        elif kind == CREDIT:
+            self._credit(i)
+        elif kind == CREDIT_LINE:
+            self.active = True
+            cur = self._open_image(i)
+            cur.image.credit_line = i
+            page.put(i, cur.role("credit_line"), "caption with photo credit")
+        elif kind == TEXT:
+            self._text(k, i)
+        else:
+            page.boiler(i, page.cue(i).reason)
+
+    def _lead_credit(self, kind: str, i: int) -> bool:
+        """Give the story's photo a credit printed right after the story."""
+        lead = self.lead
+        if kind == CREDIT_LINE and lead.credit_line < 0 and lead.caption < 0:
+            lead.credit_line = i
+            self.page.put(i, "credit_line", "photo credit after the story")
+            return True
+        if kind == CREDIT and not lead.is_empty() and not lead.has_credit():
+            lead.credit = i
+            self.page.put(i, "credit", "photo credit after the story")
+            return True
+        return False
+
+    def _sponsor(self, i: int) -> None:
+        """A sponsor label marks the teaser it follows ("Presented by X") or precedes."""
+        cur = self.cur
+        if cur is not None and " " in self.page.text[i] and cur.has_text():
+            cur.sponsored = True
+        else:
+            self.close()
+            self.pending_sponsor = True
+        self.page.boiler(i, "sponsor label")
+
+    def _credit(self, i: int) -> None:
+        """Attach a photo credit to the teaser whose caption or label came just before."""
+        cur = self.cur
+        if cur is not None and not cur.has_text() and not cur.image.has_credit():
+            cur.image.credit = i
+            self.page.put(i, cur.role("credit"), "photo credit")
+        else:
+            self.page.boiler(i, "photo credit without a teaser")
+
+    def _open_image(self, i: int) -> TeaserDraft:
+        """Return the teaser a new photo belongs to: the one with only a label, or a new one."""
+        cur = self.cur
+        if cur is not None and cur.is_head_only():
+            return cur
+        return self._new(i)
+
+    def _new(self, i: int) -> TeaserDraft:
+        """Close the current teaser and open the next one at line `i`."""
+        self.close()
+        cur = self.cur = TeaserDraft(number=len(self.tail.teasers), first=i)
+        cur.sponsored = self.pending_sponsor
+        self.pending_sponsor = False
+        return cur
+
+    def _text(self, k: int, i: int) -> None:
+        """Place a text line: image label, caption, title, section or summary."""
+        self.active = True
+        page, shape = self.page, self.shape[k]
+        if shape == _LABEL:
+            cur = self._new(i)
+            cur.label = i
+            page.put(i, cur.role("label"), "image label")
+            return
+        if shape == _CAPTION:
+            cur = self._open_image(i)
+            cur.image.caption = i
+            page.put(i, cur.role("caption"), "photo caption")
+            return
+        text, words = page.text[i], page.words(i)
+        prose = ends_sentence(text) or words > TEASER_TITLE_MAX_WORDS
+        cur = self.cur
+        if cur is not None and cur.title >= 0 and not cur.summary and cur.section < 0:
+            if is_section_label(text, words):
+                cur.section = i
+                page.put(i, cur.role("section"), "short label under the teaser title")
+                return
+        if (
+            cur is None
+            or (cur.summary and not (prose and self.multi))
+            or (cur.title >= 0 and not prose and not cur.summary)
+        ):
+            cur = self._new(i)
+        structured = cur.label >= 0 or not cur.image.is_empty()
+        if (
+            cur.title < 0
+            and not cur.summary
+            and (not prose or (structured and words <= TEASER_TITLE_MAX_WORDS))
+        ):
+            cur.title = i
+            page.put(i, cur.role("title"), "teaser headline")
+        else:
+            cur.summary.append(i)
+            page.put(i, cur.role("summary"), "teaser text")
+
+    def close(self) -> None:
+        """Finish the current teaser: decide whether it is paid content."""
+        cur = self.cur
+        if cur is None:
+            return
+        text = self.page.text
+        if not cur.sponsored:
+            parts = [text[j] for j in cur.summary]
+            if cur.title >= 0:
+                parts.append(text[cur.title])
+            cur.sponsored = any(is_sponsored_text(part) for part in parts)
+        self.tail.teasers.append(cur)
+        self.cur = None

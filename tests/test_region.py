@@ -1,0 +1,180 @@
+"""The story-region finder on small pages, one behaviour each."""
+
+from __future__ import annotations
+
+from digest.split.region import EMPTY, Region, find_region
+
+STORY = [
+    "The city council approved a new budget on Monday after a long debate about schools.",
+    "Members said the plan would add forty teachers and repair three old buildings.",
+    "The mayor thanked the residents who came to the meeting and answered their questions.",
+]
+NAV = ["Home", "News", "Sport", "Business", "Opinion", "Culture", "Travel", "Weather"]
+
+
+def body(lines: list[str], region: Region) -> list[str]:
+    """The story paragraphs as text, hard-wrapped lines joined with one space."""
+    return [" ".join(lines[i].strip() for i in para) for para in region.paragraphs]
+
+
+def spaced(*blocks: list[str]) -> list[str]:
+    """Lay blocks out the way pasted page text looks: a blank line between paragraphs."""
+    out: list[str] = []
+    for block in blocks:
+        for line in block:
+            out += [line, ""]
+    return out
+
+
+def test_empty_input_finds_no_story() -> None:
+    assert find_region([]) == EMPTY
+    assert find_region(["", "   ", ""]) == EMPTY
+    assert (EMPTY.start, EMPTY.end, EMPTY.paragraphs) == (-1, -1, ())
+
+
+def test_navigation_before_the_story_is_left_out() -> None:
+    lines = [*NAV, "", *spaced(STORY)]
+    region = find_region(lines)
+    assert body(lines, region) == STORY
+    assert region.start == len(NAV) + 1
+    assert region.end == lines.index(STORY[-1])
+
+
+def test_comment_thread_after_the_story_is_left_out() -> None:
+    comments = [
+        "3 Comments",
+        "jim_b says:",
+        "November 19, 2019 at 9:47 am",
+        "I think the council should have spent more of the money on the roads instead.",
+        "anna says:",
+        "November 19, 2019 at 10:01 am",
+        "This is the best budget in years and the teachers really deserve the raise.",
+    ]
+    lines = spaced(STORY, comments)
+    region = find_region(lines)
+    assert body(lines, region) == STORY
+    assert region.reasons[lines.index("3 Comments")].startswith("end of story")
+
+
+def test_comment_header_without_a_heading_still_ends_the_story() -> None:
+    comment = [
+        "Gary M on September 17, 2018 at 8:50 pm said:",
+        "Have you written anything about the trade-off between giving now and later?",
+        "It seems that research is still improving quickly, so we might give better later.",
+    ]
+    lines = spaced(STORY, comment)
+    assert body(lines, find_region(lines)) == STORY
+    assert find_region(lines).reasons[lines.index(comment[0])] == "comment header"
+
+
+def test_cookie_notice_is_boilerplate_even_when_long() -> None:
+    notice = (
+        "This website uses cookies to improve your experience while you navigate through "
+        "the website, and some of these cookies are stored in your browser because they are "
+        "essential for the basic functions of the website to work as you would expect."
+    )
+    lines = spaced([notice], STORY, [notice])
+    region = find_region(lines)
+    assert body(lines, region) == STORY
+    assert region.reasons[0] == "cookie notice"
+
+
+def test_a_story_about_cookies_is_not_a_cookie_notice() -> None:
+    recipe = [
+        "Cookies are the easiest thing to bake with children on a rainy afternoon at home.",
+        "Mix the butter and the sugar, then fold in the flour and the chocolate chips slowly.",
+        "Bake the cookies for twelve minutes and let them cool before anyone takes a bite.",
+    ]
+    lines = spaced(NAV, recipe)
+    assert body(lines, find_region(lines)) == recipe
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    lines = [
+        *NAV,
+        "",
+        "The city council approved a new budget on Monday after a long",
+        "debate about schools, roads and the harbour that lasted well into",
+        "the night.",
+        "",
+        "Members said the plan would add forty teachers and repair three",
+        "old buildings before the winter.",
+    ]
+    region = find_region(lines)
+    assert region.paragraphs == ((9, 10, 11), (13, 14))
+    assert body(lines, region)[1] == (
+        "Members said the plan would add forty teachers and repair three "
+        "old buildings before the winter."
+    )
+
+
+def test_list_after_a_colon_sentence_stays_in_the_story() -> None:
+    items = ["Blue Origin, Kent, Washington", "Ceres Robotics, Palo Alto", "SpaceX, Hawthorne"]
+    story = [STORY[0], "The newly selected companies are the following three:", *items, STORY[1]]
+    lines = [*NAV, "", *story]
+    assert body(lines, find_region(lines)) == story
+
+
+def test_teasers_after_more_from_are_not_story() -> None:
+    teasers = [
+        "More from The Daily Example",
+        "Voters in a dozen countries will head to the polls for elections next year.",
+        "A crash on the highway late last night has left many people injured and stranded.",
+    ]
+    lines = spaced(STORY, teasers)
+    region = find_region(lines)
+    assert body(lines, region) == STORY
+    assert region.reasons[lines.index(teasers[0])].startswith("end of story")
+
+
+def test_story_resumes_after_a_related_links_box() -> None:
+    box = ["Related", "Storm closes the harbour", "Teachers vote on new contract"]
+    lines = spaced(STORY[:2], box, STORY[2:])
+    assert body(lines, find_region(lines)) == STORY
+
+
+def test_caption_and_credit_inside_the_story_are_left_out_with_reasons() -> None:
+    caption = "Residents listen to the mayor at the town hall in Springfield, May 2, 2024."
+    lines = spaced(STORY[:1], [caption, "REUTERS/Jane Doe"], STORY[1:])
+    region = find_region(lines)
+    assert body(lines, region) == STORY
+    assert region.reasons[lines.index(caption)] == "photo caption"
+    assert region.reasons[lines.index("REUTERS/Jane Doe")] == "photo credit"
+
+
+def test_headline_anchor_skips_prose_above_the_title() -> None:
+    promo = [
+        "Subscribers get unlimited access to every story, podcast and newsletter we publish.",
+        "Our reporters cover the city every day and your support keeps them on the street.",
+    ]
+    lines = spaced(promo, ["Council passes budget"], STORY)
+    assert body(lines, find_region(lines, "Council passes budget")) == STORY
+
+
+def test_non_english_page() -> None:
+    story = [
+        "Der Stadtrat hat am Montag nach einer langen Debatte einen neuen Haushalt beschlossen.",
+        "Mit dem Geld sollen vierzig Lehrer eingestellt und drei alte Schulen saniert werden.",
+        "Der Bürgermeister dankte allen Bürgern, die zur Sitzung gekommen waren.",
+    ]
+    lines = spaced(["Startseite", "Politik", "Wirtschaft"], story, ["Kommentare", "Super!"])
+    assert body(lines, find_region(lines)) == story
+
+
+def test_unspaced_cjk_text_counts_as_prose() -> None:
+    story = [
+        "先日、不正に改造したスマートフォンを販売したとして、商標法違反の疑いで男性が逮捕されました。",
+        "報道によると、今回販売されたのは機能制限を解除した端末で、正規品とは異なるものでした。",
+    ]
+    lines = spaced(["ホーム", "ブログ", "お問い合わせ"], story, ["関連記事", "商標のライセンスって？"])
+    assert body(lines, find_region(lines)) == story
+
+
+def test_every_non_story_line_inside_the_region_has_a_reason() -> None:
+    lines = spaced(STORY[:2], ["Advertisement"], STORY[2:])
+    region = find_region(lines)
+    inside = range(region.start, region.end + 1)
+    in_story = {i for para in region.paragraphs for i in para}
+    unexplained = [i for i in inside if lines[i].strip() and i not in in_story]
+    assert all(i in region.reasons for i in unexplained)
+    assert region.reasons[lines.index("Advertisement")] == "advertisement marker"
