@@ -113,12 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     docs = load(args.corpus)
     a, b = halves(docs)
-    print(f"{len(docs)} pages, {len({d.site for d in docs})} sites; "
-          f"half A {len(a)} pages, half B {len(b)} pages")
+    print(
+        f"{len(docs)} pages, {len({d.site for d in docs})} sites; "
+        f"half A {len(a)} pages, half B {len(b)} pages"
+    )
     began = time.process_time()
     print(f"defaults {PARAMS}")
-    print(f"  defaults: all {mean_f1(docs, PARAMS):.4f}  A {mean_f1(a, PARAMS):.4f}  "
-          f"B {mean_f1(b, PARAMS):.4f}")
+    print(
+        f"  defaults: all {mean_f1(docs, PARAMS):.4f}  A {mean_f1(a, PARAMS):.4f}  "
+        f"B {mean_f1(b, PARAMS):.4f}"
+    )
     held = []
     for label, train, test in (("A->B", a, b), ("B->A", b, a)):
         params, train_f1 = tune(train, args.rounds)
@@ -130,8 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if getattr(params, f.name) != getattr(PARAMS, f.name)
         }
         print(f"  tuned {label}: train {train_f1:.4f}  held-out {test_f1:.4f}  changed {changed}")
-    print(f"  mean held-out F1 {statistics.fmean(held):.4f}  "
-          f"({time.process_time() - began:.1f} s CPU)")
+    print(
+        f"  mean held-out F1 {statistics.fmean(held):.4f}  "
+        f"({time.process_time() - began:.1f} s CPU)"
+    )
     return 0
 
 

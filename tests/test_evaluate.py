@@ -109,7 +109,7 @@ def test_gold_without_body_is_a_content_error(tmp_path: Path) -> None:
 
 
 def test_empty_folder_is_a_content_error(tmp_path: Path) -> None:
-    with pytest.raises(ContentError, match="no NAME.txt cases"):
+    with pytest.raises(ContentError, match=r"no NAME\.txt cases"):
         evaluate_dir(tmp_path)
 
 

@@ -58,8 +58,19 @@ def test_bad_input_names_path_and_line(raw: bytes, line: int, words: str) -> Non
 
 @pytest.mark.parametrize(
     "name",
-    [".a.txt.swp", "a.txt~", "#a.txt#", ".#a.txt", "4913", "a.txt___jb_tmp___", "a.tmp",
-     ".goutputstream-XYZ", ".DS_Store", "a.part", "a.swx"],
+    [
+        ".a.txt.swp",
+        "a.txt~",
+        "#a.txt#",
+        ".#a.txt",
+        "4913",
+        "a.txt___jb_tmp___",
+        "a.tmp",
+        ".goutputstream-XYZ",
+        ".DS_Store",
+        "a.part",
+        "a.swx",
+    ],
 )
 def test_editor_droppings_are_ignored(name: str) -> None:
     assert is_ignored_name(name)

@@ -166,7 +166,9 @@ def test_unspaced_cjk_text_counts_as_prose() -> None:
         "先日、不正に改造したスマートフォンを販売したとして、商標法違反の疑いで男性が逮捕されました。",
         "報道によると、今回販売されたのは機能制限を解除した端末で、正規品とは異なるものでした。",
     ]
-    lines = spaced(["ホーム", "ブログ", "お問い合わせ"], story, ["関連記事", "商標のライセンスって？"])
+    lines = spaced(
+        ["ホーム", "ブログ", "お問い合わせ"], story, ["関連記事", "商標のライセンスって？"]
+    )
     assert body(lines, find_region(lines)) == story
 
 

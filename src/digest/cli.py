@@ -1,4 +1,4 @@
-"""Command line: `build.py [build|split|serve|new|add|check] ...`; exit 0, 1 (content), 2 (usage)."""
+"""Command line: `build.py [build|split|serve|new|add|check]`; exit 0, 1 (content), 2 (usage)."""
 
 from __future__ import annotations
 

@@ -134,7 +134,7 @@ def read_config(path: Path | None, root: Path | None = None) -> tuple[Config | N
         Problem(
             where,
             line,
-            f"`{key}` is given twice (first on line {doc.key_lines[key]})",
+            f"`{key}` is given again (first on line {doc.key_lines[key]})",
             f"keep one `{key}:` line; only the last one would count",
         )
         for key, line in doc.duplicates

@@ -115,7 +115,7 @@ def parse_source(path: Path, raw: bytes, rel: str) -> SourceDoc:
         Problem(
             str(path),
             line + offset,
-            f"`{key}` is given twice (first on line {meta_lines[key]}); only this one is used",
+            f"`{key}` is given again (first on line {meta_lines[key]}); the last one is used",
             f"keep one `{key}:` line",
         )
         for key, line in doc.duplicates

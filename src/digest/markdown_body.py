@@ -28,7 +28,7 @@ class _Sanitise(Treeprocessor):
 class _NoRawHtml(Extension):
     """Treat raw HTML in Markdown as text: content is escaped like everything else."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         """Unregister the raw-HTML processors and add the link sanitiser."""
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

@@ -49,7 +49,6 @@ _BARRIERS: Final = (
     r"(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested))",
     r"(?:recommended|suggested)(?:\s+(?:for\s+you|articles?|stories|reading|videos?))?",
     r"more\s+(?:from|on|in|about|stories|articles|news|to\s+explore|like\s+this)\b.*",
-    r"(?:most|the\s+most)\s+(?:read|popular|viewed|shared|commented|emailed)",
     r"(?:popular|trending|latest|top|recent|other|similar|previous|next)\s+"
     r"(?:posts?|articles?|stories|news|now|videos?|headlines)",
     r"(?:read|see|watch)\s+next",
@@ -160,6 +159,7 @@ CREDIT_SUFFIXES: Final = (
 _BOX_HEADINGS: Final = (
     r"related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics|reading|links|videos?))?",
     r"(?:read|see)\s+(?:more|also)|(?:don't|do\s+not)\s+miss|also\s+read|further\s+reading",
+    r"(?:the\s+)?most\s+(?:read|popular|viewed|shared|commented|emailed)(?:\s+(?:in|on|from)\s.*)?",
     r"mehr\s+zum\s+thema|lesen\s+sie\s+auch|à\s+lire\s+aussi|à\s+voir\s+aussi|lire\s+aussi",
     r"veja\s+tamb[ée]m|leia\s+(?:tamb[ée]m|mais)|lea\s+tambi[ée]n|ver\s+tambi[ée]n|leggi\s+anche",
     r"lees\s+ook|baca\s+juga|читайте\s+также|zobacz\s+(?:też|także)|関連記事|相关阅读|관련\s*기사",

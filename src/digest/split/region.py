@@ -227,17 +227,24 @@ def _region(feats: Lines, units: _Units, first: int, last: int) -> Region:
     index, reason = feats.index, feats.reason
     paragraphs: list[tuple[int, ...]] = []
     reasons: dict[int, str] = {}
-    after_colon = False
+    after_colon = in_box = False
     for u in range(first, last + 1):
         kind = units.kind[u]
+        if kind == PROSE:
+            in_box = False
+        elif kind == BOX:
+            in_box = True
         # Short lines inside the story are subheadings, or the items of a list when they
-        # follow a sentence ending in ':'.
-        if kind == PROSE or (kind == SHORT and (after_colon or units.words[u] <= _INNER_MAX_WORDS)):
+        # follow a sentence ending in ':', unless they are the links of an inserted box.
+        if kind == PROSE or (
+            kind == SHORT and not in_box and (after_colon or units.words[u] <= _INNER_MAX_WORDS)
+        ):
             paragraphs.append(tuple(index[units.first[u] : units.stop[u]]))
             after_colon = units.end[u] == ":" or (after_colon and kind == SHORT)
         else:
+            why = "link in a box inside the story" if in_box else "short line inside story"
             for k in range(units.first[u], units.stop[u]):
-                reasons[index[k]] = reason.get(k) or "short line inside story"
+                reasons[index[k]] = reason.get(k) or why
     if not paragraphs:
         return EMPTY
     for k, why in reason.items():

@@ -64,12 +64,13 @@ class _TailReader:
 
     __slots__ = (
         "active",
+        "closed",
         "cur",
+        "ends_ahead",
         "idxs",
         "kinds",
         "lead",
         "lead_open",
-        "multi",
         "page",
         "pending_sponsor",
         "shape",
@@ -85,10 +86,11 @@ class _TailReader:
         self.tail = Tail()
         self.cur: TeaserDraft | None = None
         self.active = False  # inside a teaser list
+        self.closed = False  # past comments or footer: plain text is no teaser
         self.lead_open = True  # nothing but furniture since the story: a credit is the lead's
         self.pending_sponsor = False
         self.kinds = [self._kind(i, repeats) for i in idxs]
-        self.multi = END in self.kinds  # read-more links close multi-paragraph teasers
+        self.ends_ahead = self._ends_ahead()
         self.shape = self._shapes()
 
     def _kind(self, i: int, repeats: Mapping[str, str]) -> str:
@@ -98,6 +100,23 @@ class _TailReader:
             self.page.boiler(i, reason)
             return ""
         return self.page.cue(i).kind
+
+    def _ends_ahead(self) -> list[bool]:
+        """Tell per line whether a read-more link follows before comments or footer.
+
+        Such a link closes the teaser above it, so the text up to it is one teaser, however
+        many paragraphs it has.
+        """
+        ahead = [False] * len(self.kinds)
+        flag = False
+        for k in range(len(self.kinds) - 1, -1, -1):
+            kind = self.kinds[k]
+            if kind == END:
+                flag = True
+            elif kind == CLOSER:
+                flag = False
+            ahead[k] = flag
+        return ahead
 
     def _shapes(self) -> list[int]:
         """Mark TEXT lines that are captions (a credit follows) or image labels."""
@@ -123,10 +142,11 @@ class _TailReader:
         if not kind:
             return  # a copy of a header line, labelled already
         page = self.page
-        if kind == TEXT and self.shape[k] == _PLAIN and not self.active and not self.multi:
-            page.boiler(i, "after story")
-            self.lead_open = False
-            return
+        if kind == TEXT and self.shape[k] == _PLAIN and not self.active:
+            if self.closed or not self.ends_ahead[k]:
+                page.boiler(i, "after teasers" if self.closed else "after story")
+                self.lead_open = False
+                return
         if self.lead_open and self._lead_credit(kind, i):
             return
         self.lead_open = False
@@ -149,7 +169,7 @@ class _TailReader:
             self._sponsor(i)
         elif kind == CLOSER:
             self.close()
-            self.active = False
+            self.active, self.closed = False, True
             page.boiler(i, page.cue(i).reason)
         elif kind == CREDIT:
             self._credit(i)
@@ -234,7 +254,7 @@ class _TailReader:
                 return
         if (
             cur is None
-            or (cur.summary and not (prose and self.multi))
+            or (cur.summary and not (prose and self.ends_ahead[k]))
             or (cur.title >= 0 and not prose and not cur.summary)
         ):
             cur = self._new(i)
