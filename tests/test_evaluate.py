@@ -82,6 +82,20 @@ def test_front_matter_title_reaches_the_splitter(tmp_path: Path) -> None:
     assert report.docs[0].split.f1 == 1.0
 
 
+def test_gold_title_can_stand_in_for_front_matter(tmp_path: Path) -> None:
+    seen: list[str | None] = []
+
+    def spy(text: str, title: str | None, first_line: int) -> Sequence[str]:
+        seen.append(title)
+        return [text]
+
+    (tmp_path / "g.txt").write_text("Body words here.", "utf-8")
+    (tmp_path / "g.gold.json").write_text('{"body": "body", "title": "Gold head"}', "utf-8")
+    evaluate_dir(tmp_path, splitter=spy)
+    evaluate_dir(tmp_path, splitter=spy, use_gold_title=True)
+    assert seen == [None, "Gold head"]
+
+
 def test_product_splitter_finds_a_plain_story(tmp_path: Path) -> None:
     story = [
         "The council approved the new budget on Monday after a long debate about schools.",

@@ -1,8 +1,10 @@
 """Every bad input under tests/data/invalid/<case>/ is reported by `build` and `check` alike.
 
 Each case is a tiny site (config.yaml + content/) and an `expected.txt` of the lines that
-must be printed, as `path:line: severity: message` with paths relative to the case folder.
-A case whose expected lines are all warnings must pass, and fail under --strict.
+must be printed, as `path:line: severity: message` with paths relative to the case folder;
+an indented `    hint: ...` line under one must be the very next line printed (without it,
+any hint will do, but there must be one). A case whose expected lines are all warnings must
+pass, and fail under --strict.
 """
 
 from __future__ import annotations
@@ -28,8 +30,15 @@ def run(site: Path, *argv: str) -> tuple[int, str]:
     return status, err.getvalue().replace(f"{site}/", "")
 
 
-def expected(case: str) -> list[str]:
-    return (CASES / case / "expected.txt").read_text("utf-8").splitlines()
+def expected(case: str) -> list[tuple[str, str | None]]:
+    """The expected problem lines, each with the hint line that must follow it, if given."""
+    found: list[tuple[str, str | None]] = []
+    for line in (CASES / case / "expected.txt").read_text("utf-8").splitlines():
+        if line.startswith("    hint: "):
+            found[-1] = (found[-1][0], line)
+        else:
+            found.append((line, None))
+    return found
 
 
 @pytest.fixture(params=CASE_NAMES)
@@ -59,10 +68,13 @@ def test_each_problem_is_reported_with_its_line(
     argv = [arg.replace("{tmp}", str(site.parent)) for arg in command]
     status, err = run(site, *argv)
     lines = expected(name)
-    only_warnings = all(": warning: " in line for line in lines)
+    only_warnings = all(": warning: " in line for line, _ in lines)
     assert status == (0 if only_warnings else 1), err
-    for line in lines:
-        assert line in err.splitlines(), f"{line!r} not in:\n{err}"
+    printed = err.splitlines()
+    for line, hint in lines:
+        assert line in printed, f"{line!r} not in:\n{err}"
+        after = printed[printed.index(line) + 1]
+        assert after == hint if hint else after.startswith("    hint: "), err
     assert "Traceback" not in err
 
 
@@ -75,7 +87,7 @@ def test_warnings_fail_under_strict(
     argv = [arg.replace("{tmp}", str(site.parent)) for arg in command]
     status, err = run(site, *argv, "--strict")
     assert status == 1
-    for line in expected(name):
+    for line, _ in expected(name):
         assert line.replace(": warning: ", ": error: ") in err.splitlines(), err
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from digest.split.region import EMPTY, Region, find_region
 
 STORY = [
@@ -53,7 +58,7 @@ def test_comment_thread_after_the_story_is_left_out() -> None:
     lines = spaced(STORY, comments)
     region = find_region(lines)
     assert body(lines, region) == STORY
-    assert region.reasons[lines.index("3 Comments")].startswith("end of story")
+    assert region.reasons[lines.index("3 Comments")].startswith("comments")
 
 
 def test_comment_header_without_a_heading_still_ends_the_story() -> None:
@@ -108,6 +113,47 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
     )
 
 
+def test_fixed_width_text_is_joined_even_where_a_line_starts_in_upper_case() -> None:
+    paragraphs = [
+        "The harbour authority said on Tuesday that the old pier will close for repairs. "
+        "Fishing boats will move to the north quay. Harbour master Anna Berg said the work "
+        "should take six weeks. Traders asked for help with the cost of the move.",
+        "Residents welcomed the plan but asked for a footpath along the water. The council "
+        "will discuss the request in March. Officials expect the pier to reopen in the "
+        "summer, in time for the regatta that draws thousands of visitors every year.",
+    ]
+    lines = [*NAV, ""]
+    for para in paragraphs:
+        lines += [*textwrap.wrap(para, 60), ""]
+    assert body(lines, find_region(lines)) == paragraphs
+
+
+def test_time_stamps_of_a_live_blog_stay_with_its_entries() -> None:
+    lines = spaced(["10:42 a.m."], STORY[:1], ["10:15 a.m."], STORY[1:2], ["9:58 a.m."], STORY[2:])
+    assert body(lines, find_region(lines)) == [
+        STORY[0],
+        "10:15 a.m.",
+        STORY[1],
+        "9:58 a.m.",
+        STORY[2],
+    ]
+
+
+def test_dated_time_stamps_mark_a_comment_thread() -> None:
+    comments = [
+        "Woyzeck",
+        "2 days ago at 07:52 am",
+        "I think the council should have spent more of the money on the roads instead.",
+        "Nick A",
+        "2 days ago at 07:47 am",
+        "This is the best budget in years and the teachers really deserve the raise.",
+    ]
+    lines = spaced(STORY, comments)
+    region = find_region(lines)
+    assert body(lines, region) == STORY
+    assert region.reasons[lines.index(comments[1])] == "time stamp of a comment or teaser"
+
+
 def test_list_after_a_colon_sentence_stays_in_the_story() -> None:
     items = ["Blue Origin, Kent, Washington", "Ceres Robotics, Palo Alto", "SpaceX, Hawthorne"]
     story = [STORY[0], "The newly selected companies are the following three:", *items, STORY[1]]
@@ -151,6 +197,11 @@ def test_headline_anchor_skips_prose_above_the_title() -> None:
     assert body(lines, find_region(lines, "Council passes budget")) == STORY
 
 
+def test_title_that_only_matches_a_teaser_does_not_hide_the_story() -> None:
+    lines = spaced(NAV, STORY, ["Most popular", "Council passes budget", "Storm closes harbour"])
+    assert body(lines, find_region(lines, "Council passes budget")) == STORY
+
+
 def test_non_english_page() -> None:
     story = [
         "Der Stadtrat hat am Montag nach einer langen Debatte einen neuen Haushalt beschlossen.",
@@ -180,3 +231,34 @@ def test_every_non_story_line_inside_the_region_has_a_reason() -> None:
     unexplained = [i for i in inside if lines[i].strip() and i not in in_story]
     assert all(i in region.reasons for i in unexplained)
     assert region.reasons[lines.index("Advertisement")] == "advertisement marker"
+
+
+PIECES = [
+    "",
+    "Home",
+    "Comments",
+    "Related",
+    "Advertisement",
+    "REUTERS/Jane Doe",
+    "Read more",
+    "The newly selected companies are the following three:",
+    "Blue Origin, Kent, Washington",
+    "2 days ago at 07:52 am",
+    "jim_b says:",
+    *STORY,
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_every_line_is_story_or_explained(lines: list[str]) -> None:
+    region = find_region(lines)
+    in_story = [i for para in region.paragraphs for i in para]
+    assert in_story == sorted(set(in_story))
+    assert not set(in_story) & set(region.reasons)
+    if region.paragraphs:
+        assert (region.start, region.end) == (in_story[0], in_story[-1])
+        inside = range(region.start, region.end + 1)
+        assert all(i in region.reasons for i in inside if lines[i].strip() and i not in in_story)
+    else:
+        assert (region.start, region.end) == (-1, -1)

@@ -198,6 +198,27 @@ def test_article_page_shows_story_sidebar_and_neighbours(tmp_path: Path) -> None
     )
 
 
+def test_index_pages_count_articles(tmp_path: Path) -> None:
+    files = render(make_config(tmp_path), sample_articles())
+    sources = files["sources/index.html"].decode()
+    assert (
+        '<a href="/sources/example-news/">Example News</a> <span class="count">3</span>' in sources
+    )
+    assert '<a href="/sources/other-wire/">Other Wire</a> <span class="count">2</span>' in sources
+    tags = files["tags/index.html"].decode()
+    assert 'class="w5"><a href="/tags/europe/" rel="tag">Europe</a> <span class="count">3</' in tags
+    archive = files["archive/index.html"].decode()
+    assert "<h2>November 2024</h2>" in archive
+    assert '<a href="/2024/11/03/">Sunday 3</a> <span class="count">2</span>' in archive
+
+
+def test_day_pages_link_neighbouring_days(tmp_path: Path) -> None:
+    day = render(make_config(tmp_path), sample_articles())["2024/11/03/index.html"].decode()
+    assert "<h1>Sunday, 3 November 2024</h1>" in day
+    assert 'href="/2024/11/04/" rel="prev"><span>Next day</span>Monday, 4 November 2024' in day
+    assert 'href="/2024/11/01/" rel="next"><span>Previous day</span>Friday, 1 November' in day
+
+
 def test_markdown_body_html_is_kept_as_html(tmp_path: Path) -> None:
     article = make_article("Markdown story", body=(), body_html="<p>Some <em>marked</em> text</p>")
     page = render(make_config(tmp_path), [article])["2024/11/04/markdown-story/index.html"]
@@ -299,22 +320,40 @@ def test_outputs_record_their_dependencies(tmp_path: Path) -> None:
     assert "a:epsilon-ends.txt" not in outputs["index.html"].deps
 
 
-def test_rendering_is_repeatable_and_context_digest_tracks_content(tmp_path: Path) -> None:
+def versions(config: Config, articles: list[Article]) -> dict[str, str]:
+    """The `v:` dependency of every output."""
+    outputs = render_site(make_site(config, articles), make_environment(config))
+    return {o.path: next(d for d in o.deps if d.startswith("v:")) for o in outputs}
+
+
+def test_rendering_is_repeatable(tmp_path: Path) -> None:
     config = make_config(tmp_path)
+    assert render(config, sample_articles()) == render(config, sample_articles())
+
+
+def test_version_tracks_what_a_page_shows_of_other_articles(tmp_path: Path) -> None:
+    config = make_config(tmp_path, per_page=2)
     articles = sample_articles()
-    first, second = render(config, articles), render(config, articles)
-    assert first == second
-    retitled = [replace(articles[0], title="Alpha renamed"), *articles[1:]]
-    env = make_environment(config)
+    retitled = [replace(articles[0], title="Alpha renamed", digest="new"), *articles[1:]]
+    before, after = versions(config, articles), versions(config, retitled)
+    changed = {path for path in before if before[path] != after[path]}
+    # Beta shows Alpha's title as its newer neighbour; listings and feeds list Alpha.
+    assert {"2024/11/04/beta-falls/index.html", "index.html", "tags/economy/index.html",
+            "feed.xml", "tags/europe/feed.xml"} - changed == set()  # fmt: skip
+    # Alpha's own page is tracked by its article digest ("a:alpha-rises.txt"), not here.
+    assert "2024/11/03/gamma-waits/index.html" not in changed
+    assert "sources/other-wire/index.html" not in changed
+    assert "page/2/index.html" not in changed
+    assert "sitemap.xml" not in changed  # same addresses and dates
 
-    def digests(items: list[Article]) -> dict[str, set[str]]:
-        return {o.path: {d for d in o.deps if d.startswith("c:")}
-                for o in render_site(make_site(config, items), env)}  # fmt: skip
 
-    before, after = digests(articles), digests(retitled)
-    assert before["2024/11/04/alpha-rises/index.html"] != after["2024/11/04/alpha-rises/index.html"]
-    assert before["2024/11/04/beta-falls/index.html"] != after["2024/11/04/beta-falls/index.html"]
-    assert before["2024/11/03/gamma-waits/index.html"] == after["2024/11/03/gamma-waits/index.html"]
+def test_version_tracks_pagination(tmp_path: Path) -> None:
+    config = make_config(tmp_path, per_page=2)
+    articles = sample_articles()
+    older = [make_article("Zeta old", 100), make_article("Eta older", 120)]
+    before, after = versions(config, articles), versions(config, [*articles, *older])
+    assert before["index.html"] != after["index.html"]  # same articles, one more page
+    assert before["tags/europe/index.html"] == after["tags/europe/index.html"]
 
 
 def test_empty_site_renders_home_and_indexes(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ Both commands write the front-matter an editor would type by hand, put the file 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -95,15 +94,36 @@ def front_matter(draft: Draft) -> str:
 
 def yaml_text(value: str) -> str:
     """Write text as a YAML value: plain when YAML reads it back unchanged, else quoted."""
-    plain = value.strip() == value and not value.startswith(("[", "{", "'", '"', "#"))
-    if plain and "[" not in value and "," not in value:
+    if value.strip() == value and value[:1] not in ("[", "{", "'", '"', "#", ""):
         try:
             if parse_yaml(f"k: {value}").data == {"k": value}:
                 return value
         except YamlSyntaxError:
-            pass  # not plain-safe: fall through to quoting
-    # JSON strings are valid YAML double-quoted scalars.
-    return json.dumps(value, ensure_ascii=False)
+            pass  # not safe unquoted: quote it
+    return _double_quoted(value)
+
+
+def _double_quoted(value: str) -> str:
+    """A YAML double-quoted scalar; characters YAML refuses raw are written as escapes."""
+    out = []
+    for char in value:
+        code = ord(char)
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif (
+            0x20 <= code <= 0x7E
+            or (0xA0 <= code <= 0xD7FF and code not in (0x2028, 0x2029))  # line separators
+            or 0xE000 <= code <= 0xFFFD
+            or code >= 0x10000
+        ):
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return '"' + "".join(out) + '"'
 
 
 def write_article(path: Path, text: str) -> None:
@@ -252,7 +272,7 @@ _DATES = (
     ),
     re.compile(r"\b(?P<year>\d{4})-(?P<num>\d{2})-(?P<day>\d{2})\b"),
 )
-_PUBLISHED = re.compile(r"\b(?:published|posted|updated|modified)\b", re.I)
+_PUBLISHED = re.compile(r"\b(?:first |last )?(?:published|posted|updated|modified)\b", re.I)
 _COPYRIGHT = re.compile(
     r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?"
     r"(?P<name>[^\d\s].*?)\s*(?:\d{4}\s*)?(?:[.,|;]|all rights reserved|$)",
@@ -293,12 +313,15 @@ def find_date(lines: Sequence[str], split: SplitResult) -> Found[date]:
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
         role = roles.get(number, "")
-        if not line or len(line.split()) > 20 or role.startswith(("teaser", "body", "caption")):
+        stamped = _PUBLISHED.match(line) is not None
+        # A "Published ..." line is the date even when the splitter put it into the story.
+        skipped = ("teaser", "caption") if stamped else ("teaser", "caption", "body")
+        if not line or len(line.split()) > 20 or role.startswith(skipped):
             continue
         when = date_in(line)
         if when is None:
             continue
-        if _PUBLISHED.search(line):
+        if stamped or _PUBLISHED.search(line):
             rank = 1 if re.search(r"updated|modified", line, re.I) else 0
         elif len(line.split()) <= 12 and number <= story_end:
             rank = 2

@@ -22,7 +22,8 @@ from .model import Urls
 from .pipeline import BuildOptions, load_site
 
 # A story this short next to teasers this much longer probably lost its end to the teasers.
-SHORT_STORY_WORDS = 150
+# On the 181-page benchmark corpus these flag 6 pages, all with story recall under 0.5.
+SHORT_STORY_WORDS = 200
 TEASER_WORDS_FACTOR = 2
 _SENTENCE_END = (".", "!", "?", ":", "…", '"', "”", "’", "'", ")", "»")
 
@@ -208,11 +209,11 @@ def _left_out(
 
 def format_report(report: CheckReport) -> list[str]:
     """The printed lines: each problem with its hint, paths relative to the current folder."""
+    here = os.getcwd() + os.sep  # messages may name a second file, e.g. a duplicate's
     lines: list[str] = []
     for problem in report.problems:
-        shown = Problem(
-            _shown(problem.path), problem.line, problem.message, problem.hint, problem.severity
-        )
+        message = problem.message.replace(here, "")
+        shown = Problem(_shown(problem.path), problem.line, message, problem.hint, problem.severity)
         lines.append(shown.format())
     return lines
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildFailed, Problem
-from .yamlio import YamlSyntaxError, describe, hint_for, parse_yaml
+from .yamlio import YamlSyntaxError, describe, explain, parse_yaml
 
 DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
 DEFAULT_NEW_PATH = "{year}/{month}/{slug}.txt"
@@ -124,7 +124,7 @@ def read_config(path: Path | None, root: Path | None = None) -> tuple[Config | N
         doc = parse_yaml(text.removeprefix("\ufeff"))
     except YamlSyntaxError as exc:
         message = f"invalid YAML in the config file: {exc.message}"
-        return None, [Problem(where, exc.line, message, hint_for(exc.message))]
+        return None, [Problem(where, exc.line, message, explain(exc))]
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         hint = "write `key: value` lines, e.g. `title: My Digest`"

@@ -50,7 +50,12 @@ def main(command: str, argv: Sequence[str]) -> int:
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"build.py {command}", description=_HELP[command])
+    parser = argparse.ArgumentParser(
+        prog=f"build.py {command}",
+        description=_HELP[command],
+        epilog=_EXAMPLES[command],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--config",
         type=Path,
@@ -88,6 +93,23 @@ def _parser(command: str) -> argparse.ArgumentParser:
     parser.add_argument("--slug", help="file and URL name, when the title's is taken")
     return parser
 
+
+_EXAMPLES = {
+    "new": """examples:
+  build.py new "Harbour strike ends" --source "Westmere Herald" --tags labour,ports
+  build.py new "Harbour strike ends" --slug harbour-strike-ends-2   (when the file exists)""",
+    "add": """examples:
+  build.py add page.txt                  title, source, dek and date are read from the text
+  pbpaste | build.py add --tags nato     (macOS; xclip -o or wl-paste on Linux)
+  build.py add page.txt --source "Responsible Statecraft"
+
+The source is found in a "More from X" heading, a "© X" line or an address line. When the
+text never names the outlet (Responsible Statecraft pages do not), give it with --source.
+The file is never overwritten; the preview lists what went into the story, the teasers
+and the boilerplate, with line numbers in the written file.""",
+    "check": """Problems are printed as `path:line: severity: message` with a hint; drafts and
+scheduled articles are listed as notes. Exit status 1 when there is an error.""",
+}
 
 _HELP = {
     "new": "Write a new article file with its front-matter filled in and print its path.",

@@ -23,6 +23,7 @@ from typing import Final
 
 from digest.errors import ContentError
 from digest.load import read_source
+from digest.split import split_text
 
 _WORD: Final = re.compile(r"\w+")
 
@@ -114,24 +115,31 @@ def _summary(scores: Sequence[Score]) -> Summary:
 
 def product_splitter(text: str, title: str | None, first_line: int) -> Sequence[str]:
     """Split with the product path, `digest.split.split_text`, and return the body."""
-    from digest.split import split_text
-
     return split_text(text, title=title, first_line=first_line).story.body
 
 
-def _gold_body(path: Path) -> str:
-    """Read the gold body of a case, joining a list of paragraphs."""
+@dataclass(frozen=True, slots=True)
+class _Gold:
+    body: str
+    title: str | None
+
+
+def _read_gold(path: Path) -> _Gold:
+    """Read a case's gold file: the body (a list of paragraphs is joined) and the title."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ContentError(
             path, exc.lineno, f"invalid JSON: {exc.msg}", "fix the gold file"
         ) from None
-    body = data.get("body") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        data = {}
+    body, title = data.get("body"), data.get("title")
+    title = title if isinstance(title, str) else None
     if isinstance(body, list) and all(isinstance(p, str) for p in body):
-        return "\n\n".join(body)
+        return _Gold("\n\n".join(body), title)
     if isinstance(body, str):
-        return body
+        return _Gold(body, title)
     raise ContentError(
         path, 1, "gold file has no `body` string or list of strings", "add the story body as `body`"
     )
@@ -140,30 +148,33 @@ def _gold_body(path: Path) -> str:
 def evaluate_dir(
     path: Path, *, splitter: Splitter = product_splitter, use_gold_title: bool = False
 ) -> Report:
-    """Split every NAME.txt under `path` and score it against NAME.gold.json."""
+    """Split every NAME.txt under `path` and score it against NAME.gold.json.
+
+    The splitter gets the front-matter title, or with `use_gold_title` the gold file's.
+    """
     cases = sorted(path.glob("*.txt"))
     if not cases:
         raise ContentError(path, 1, "no NAME.txt cases found", "point at a corpus directory")
     docs: list[DocResult] = []
     seconds = 0.0
     for case in cases:
-        gold_path = case.with_name(case.name[: -len(".txt")] + ".gold.json")
+        name = case.name.removesuffix(".txt")
+        gold_path = case.with_name(name + ".gold.json")
         if not gold_path.is_file():
             raise ContentError(
                 case, 1, f"no gold file {gold_path.name}", "add it or remove the case"
             )
-        gold = _gold_body(gold_path)
+        gold = _read_gold(gold_path)
         source = read_source(case)
-        title = source.meta.get("title")
-        if use_gold_title:
-            title = json.loads(gold_path.read_text(encoding="utf-8")).get("title")
+        meta_title = source.meta.get("title")
+        title = (
+            gold.title if use_gold_title else meta_title if isinstance(meta_title, str) else None
+        )
         began = time.process_time()
-        body = splitter(source.body, title if isinstance(title, str) else None, source.body_line)
+        body = splitter(source.body, title, source.body_line)
         seconds += time.process_time() - began
         docs.append(
-            DocResult(
-                case.name[: -len(".txt")], score("\n".join(body), gold), score(source.body, gold)
-            )
+            DocResult(name, score("\n".join(body), gold.body), score(source.body, gold.body))
         )
     return Report(tuple(docs), seconds)
 

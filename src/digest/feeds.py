@@ -7,7 +7,7 @@ a site can override them, and autoescaping makes every value well-formed XML tex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from .article import Article, slugify
+from .article import Article
 from .model import Group
-from .pages import Page, PagePlan
+from .pages import Page, PagePlan, digest
 
 # Characters XML 1.0 forbids even as references; scraped text sometimes carries them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -97,20 +97,27 @@ class FeedPlan:
 
     def __init__(self, plan: PagePlan) -> None:
         self.plan = plan
-        self._entries: dict[str, FeedEntry] = {}
+        self._entries: dict[str, tuple[FeedEntry, str]] = {}
 
-    def pages(self) -> Iterator[Page]:
-        """Yield the site feed, then one feed per source and per tag."""
-        site = self.plan.site
-        yield self.feed(None, tuple(a.key for a in site.articles))
-        for group in (*site.sources, *site.tags):
-            yield self.feed(group, group.keys)
+    def pages(self, wanted: Callable[[str], bool] | None = None) -> Iterator[Page]:
+        """Yield the site feed, then one feed per source and per tag.
+
+        With `wanted`, only feeds whose output path it accepts are planned (asked in order).
+        """
+        site, urls = self.plan.site, self.plan.urls
+        feeds: list[tuple[Group | None, tuple[str, ...]]] = [
+            (None, tuple(a.key for a in site.articles))
+        ]
+        feeds += [(group, group.keys) for group in (*site.sources, *site.tags)]
+        for group, keys in feeds:
+            if wanted is None or wanted(urls.feed(group)[len(urls.base) :]):
+                yield self.feed(group, keys)
 
     def feed(self, group: Group | None, keys: tuple[str, ...]) -> Page:
         """Plan one feed of the newest `feed_size` articles among `keys`."""
         plan, config = self.plan, self.plan.config
         shown = keys[: config.feed_size]
-        entries = tuple(self.entry(plan.site.by_key[k]) for k in shown)
+        entries = tuple(self._entry(plan.site.by_key[k]) for k in shown)
         urls = plan.urls
         if group is None:
             title, page = config.title, urls.home()
@@ -126,29 +133,30 @@ class FeedPlan:
             "page_url": absolute_url(plan, page),
             "updated": newest,
             "author": xml_text(config.author or config.title),
-            "entries": entries,
+            "entries": tuple(e for e, _ in entries),
         }
-        path = feed_url[len(urls.base) :]
-        return Page(path, None, "atom.xml", context, shown)
+        rest = {k: v for k, v in context.items() if k != "entries"}
+        version = digest(rest, [d for _, d in entries])
+        return Page(feed_url[len(urls.base) :], None, "atom.xml", context, shown, version)
 
-    def entry(self, article: Article) -> FeedEntry:
-        """The Atom entry of one article (cached: it appears in several feeds)."""
+    def _entry(self, article: Article) -> tuple[FeedEntry, str]:
+        """The Atom entry of one article and its digest (cached: it is in several feeds)."""
         cached = self._entries.get(article.key)
         if cached is None:
             plan = self.plan
-            cached = FeedEntry(
+            entry = FeedEntry(
                 title=xml_text(article.title),
-                url=absolute_url(plan, plan.urls.article(article)),
+                url=absolute_url(plan, plan.article_url(article)),
                 published=article.date.isoformat(),
                 author=xml_text(article.author) if article.author else None,
                 summary=xml_text(article.summary),
                 content=xml_text(_content_html(article)),
                 categories=tuple(
                     Category(slug, xml_text(plan.tags[slug].name))
-                    for slug in dict.fromkeys(slugify(t) for t in article.tags)
+                    for slug in dict.fromkeys(plan.slug(t) for t in article.tags)
                 ),
             )
-            self._entries[article.key] = cached
+            cached = self._entries[article.key] = (entry, digest(entry))
         return cached
 
 
@@ -159,7 +167,7 @@ def sitemap_page(plan: PagePlan, pages: Iterable[tuple[str, datetime | None]]) -
         for url, lastmod in pages
     )
     context: SitemapContext = {"entries": entries}
-    return Page("sitemap.xml", None, "sitemap.xml", context, ())
+    return Page("sitemap.xml", None, "sitemap.xml", context, (), digest(entries))
 
 
 def robots_page(plan: PagePlan) -> Page:
@@ -167,7 +175,7 @@ def robots_page(plan: PagePlan) -> Page:
     url = absolute_url(plan, plan.urls.base + "sitemap.xml")
     # Percent-encoding left no `<>&"` in the URL, so it needs no escaping in plain text.
     context: RobotsContext = {"sitemap_url": Markup(url)}
-    return Page("robots.txt", None, "robots.txt", context, ())
+    return Page("robots.txt", None, "robots.txt", context, (), digest(url))
 
 
 def _content_html(article: Article) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .yamlio import YamlSyntaxError, describe, hint_for, parse_yaml
+from .yamlio import YamlSyntaxError, describe, explain, parse_yaml
 
 CONTENT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
@@ -55,9 +55,9 @@ class SourceDoc:
         return self.path.suffix.lower() in (".md", ".markdown")
 
 
-# A front-matter fence: `---` (three or more dashes) alone on its line; `...` may also close.
+# A front-matter fence: `---` (three or more dashes) alone on its line. YAML's `...` does
+# not close: scraped pages have lines of just "..." that would end the front-matter early.
 _OPEN = re.compile(r"-{3,}[ \t]*")
-_CLOSE = re.compile(r"(?:-{3,}|\.{3})[ \t]*")
 # A line that reads like a front-matter field; used to spot a forgotten opening `---`.
 _FIELD = re.compile(r"[A-Za-z_][\w-]*:(?:[ \t]|$)")
 _FIRST_FIELD = re.compile(r"(?:title|date|source|url|tags|draft|slug|author|dek):(?:[ \t]|$)")
@@ -78,28 +78,27 @@ def parse_source(path: Path, raw: bytes, rel: str) -> SourceDoc:
     if not _OPEN.fullmatch(lines[start]):
         _check_missing_fence(path, lines, start)
         return SourceDoc(path, rel, {}, {}, text, 1, digest, False)
-    end = next((i for i in range(start + 1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
+    end = next((i for i in range(start + 1, len(lines)) if _OPEN.fullmatch(lines[i])), None)
+    # The last line that still reads like a field: where a forgotten `---` belongs.
+    last = start
+    while last + 1 < len(lines) and (
+        _FIELD.match(lines[last + 1]) or lines[last + 1][:1] in (" ", "\t", "-")
+    ):
+        last += 1
+    unclosed = f"add a line `---` after the last front-matter field (line {last + 1})"
     if end is None:
-        last = start
-        while last + 1 < len(lines) and (
-            _FIELD.match(lines[last + 1]) or lines[last + 1][:1] in (" ", "\t", "-")
-        ):
-            last += 1
-        raise ContentError(
-            path,
-            start + 1,
-            "front-matter is not closed: no `---` line ends it",
-            f"add a line `---` after the last front-matter field (line {last + 1})",
-        )
+        message = "front-matter is not closed: no `---` line ends it"
+        raise ContentError(path, start + 1, message, unclosed)
     offset = start + 1  # YAML line 1 is the line after the opening fence
     try:
         doc = parse_yaml("\n".join(lines[start + 1 : end]))
     except YamlSyntaxError as exc:
+        line = exc.line + offset
+        # An error below the fields means the `---` is missing and the page text was read
+        # as YAML up to some later `---` line of the page.
+        hint = explain(exc, offset) if line <= last + 1 else unclosed
         raise ContentError(
-            path,
-            exc.line + offset,
-            f"invalid YAML in front-matter: {exc.message}",
-            f"{hint_for(exc.message)} (the front-matter ends at the `---` on line {end + 1})",
+            path, line, f"invalid YAML in front-matter: {exc.message}", hint
         ) from None
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
@@ -148,7 +147,7 @@ def _check_missing_fence(path: Path, lines: list[str], start: int) -> None:
     if not _FIRST_FIELD.match(lines[start]):
         return
     for i in range(start + 1, min(len(lines), start + 30)):
-        if _CLOSE.fullmatch(lines[i]):
+        if _OPEN.fullmatch(lines[i]):
             raise ContentError(
                 path,
                 start + 1,

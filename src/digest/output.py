@@ -3,7 +3,12 @@
 A build that dies before the commit leaves the previous site untouched. The commit itself
 is a list of renames recorded in a journal first; if a build is killed while committing,
 the next build finishes the journal before it starts, so the site is never left half old
-and half new for longer than one interrupted commit.
+and half new for longer than one interrupted commit. Files are only ever replaced by
+rename, never rewritten in place (the dev server hard-links them and relies on that).
+
+A `Stage` can be shared by forked worker processes: each writes its own files into the
+staging folder, and the parent commits the union. When the output folder does not exist
+yet, the commit is one rename of the whole staging folder.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .state import Stamp, stamp_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,11 @@ def recover(out_dir: Path) -> None:
         shutil.rmtree(staging)
 
 
+def is_settled(out_dir: Path) -> bool:
+    """Tell whether no interrupted build left a journal or a staging folder behind."""
+    return not _journal(out_dir).exists() and not _staging(out_dir).exists()
+
+
 def list_files(out_dir: Path) -> set[str]:
     """Every file below the output folder, as relative posix paths."""
     if not out_dir.is_dir():
@@ -56,6 +68,70 @@ def list_files(out_dir: Path) -> set[str]:
     return found
 
 
+class Stage:
+    """Files staged for one commit into an output folder."""
+
+    def __init__(self, out_dir: Path) -> None:
+        recover(out_dir)
+        self.out_dir = out_dir
+        self.staging = _staging(out_dir)
+        self.fresh = not out_dir.exists()  # then the commit is a single rename
+        self._dirs: set[str] = set()
+
+    def put(self, rel: str, data: bytes, compare: bool) -> tuple[bool, Stamp]:
+        """Stage a file unless `compare` finds it identical on disk; (staged?, its stamp)."""
+        target = os.path.join(self.out_dir, rel)
+        if compare and not self.fresh:
+            try:
+                stat = os.stat(target)
+                if stat.st_size == len(data):
+                    with open(target, "rb") as f:
+                        if f.read() == data:
+                            return False, stamp_of(stat)
+            except OSError:
+                pass  # missing or unreadable: write it
+        folder, _, _name = rel.rpartition("/")
+        if folder not in self._dirs:
+            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+            self._dirs.add(folder)
+        fd = os.open(os.path.join(self.staging, rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            _write_all(fd, data)
+            stat = os.fstat(fd)
+        finally:
+            os.close(fd)
+        return True, stamp_of(stat)
+
+    def commit(self, written: Iterable[str], stale: Iterable[str]) -> None:
+        """Move the staged files into place and delete the stale ones, journalled."""
+        write, remove = sorted(written), sorted(stale)
+        if self.fresh and not remove:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            if not self.staging.exists():
+                self.staging.mkdir(parents=True)
+            os.replace(self.staging, self.out_dir)
+            return
+        if write or remove:
+            journal = _journal(self.out_dir)
+            tmp = journal.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"write": write, "remove": remove}), "utf-8")
+            os.replace(tmp, journal)
+            _apply(self.out_dir, self.staging, write, remove)
+            journal.unlink()
+        self.discard()
+
+    def discard(self) -> None:
+        """Drop whatever was staged (after a failed build)."""
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def write_site(
     out_dir: Path,
     files: Iterable[tuple[str, bytes]],
@@ -66,60 +142,47 @@ def write_site(
     `known_same` lists paths the caller already knows to be unchanged on disk (from build
     state); they are kept without being read or compared.
     """
-    recover(out_dir)
-    staging = _staging(out_dir)
+    stage = Stage(out_dir)
     existing = list_files(out_dir)
     wanted: set[str] = set(known_same)
-    to_write: list[str] = []
+    written: list[str] = []
     unchanged = len(known_same & existing)
-    for rel, data in files:
-        if rel in wanted:
-            raise ValueError(f"two outputs write {rel}")
-        wanted.add(rel)
-        target = out_dir / rel
-        if rel in existing and _same(target, data):
-            unchanged += 1
-            continue
-        staged = staging / rel
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
-        to_write.append(rel)
-    stale = sorted(existing - wanted)
-    if to_write or stale:
-        journal = _journal(out_dir)
-        tmp = journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"write": to_write, "remove": stale}), "utf-8")
-        os.replace(tmp, journal)
-        _apply(out_dir, staging, to_write, stale)
-        journal.unlink()
-    if staging.exists():
-        shutil.rmtree(staging)
-    return WriteReport(tuple(to_write), unchanged, tuple(stale))
-
-
-def _same(path: Path, data: bytes) -> bool:
     try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
+        for rel, data in files:
+            if rel in wanted:
+                raise ValueError(f"two outputs write {rel}")
+            wanted.add(rel)
+            staged, _stamp = stage.put(rel, data, compare=rel in existing)
+            if staged:
+                written.append(rel)
+            else:
+                unchanged += 1
+    except BaseException:
+        stage.discard()
+        raise
+    stale = sorted(existing - wanted)
+    stage.commit(written, stale)
+    return WriteReport(tuple(written), unchanged, tuple(stale))
 
 
 def _apply(out_dir: Path, staging: Path, write: list[str], remove: list[str]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    for rel in write:
-        staged, target = staging / rel, out_dir / rel
-        if staged.exists():  # absent when a recovered journal had already moved it
-            if target.is_dir():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, target)
+    # Removals first: a stale file `a/b` must go before `a/b/index.html` can be moved in.
     for rel in remove:
         target = out_dir / rel
         if target.is_file() or target.is_symlink():
             target.unlink()
         _prune(target.parent, out_dir)
+    made: set[Path] = set()
+    for rel in write:
+        staged, target = staging / rel, out_dir / rel
+        if staged.exists():  # absent when a recovered journal had already moved it
+            if target.is_dir():
+                shutil.rmtree(target)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.replace(staged, target)
 
 
 def _prune(folder: Path, top: Path) -> None:

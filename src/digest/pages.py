@@ -6,11 +6,11 @@ same pages, and nothing here is changed by rendering.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -30,16 +30,23 @@ from .views import (
     NotFoundContext,
     SiteView,
     TeaserView,
+    count_of,
     format_day,
     format_month,
     format_weekday,
-    json_for_script,
+    host_of,
+    news_article_ld,
     pager,
     photo,
     when,
 )
 
 _WORDS_PER_MINUTE = 230
+NOT_FOUND_PATH = "404.html"
+
+
+def _everything(_path: str) -> bool:
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +58,13 @@ class Page:
     template: str
     context: Mapping[str, object]
     keys: tuple[str, ...]  # keys of the articles it shows
+    version: str  # digest of what it shows besides those articles' own content
     lastmod: datetime | None = None
+
+
+def digest(*parts: object) -> str:
+    """Fingerprint view values (frozen dataclasses and tuples have a stable repr)."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:20]
 
 
 def output_path(urls: Urls, url: str) -> str:
@@ -67,11 +80,16 @@ class PagePlan:
         self.site = site
         self.config = site.config
         self.urls = Urls(site.config)
-        self.sources = {g.slug: g for g in site.sources}
-        self.tags = {g.slug: g for g in site.tags}
-        self._items: dict[str, ItemView] = {}
-        self._day_index = {g.slug: i for i, g in enumerate(site.days)}
         u = self.urls
+        self.tags = {g.slug: g for g in site.tags}
+        # Slugs and links are built once per name: slugify and URL formatting for every
+        # appearance of a tag on every listing were most of the planning time.
+        self._slugs: dict[str, str] = {}
+        self._source_links = {g.slug: Link(g.name, u.group(g)) for g in site.sources}
+        self._tag_links = {g.slug: Link(g.name, u.group(g)) for g in site.tags}
+        self._items: dict[str, tuple[ItemView, str]] = {}
+        self._article_urls: dict[str, str] = {}
+        self._day_index = {g.slug: i for i, g in enumerate(site.days)}
         self.view = SiteView(
             title=self.config.title,
             description=self.config.description,
@@ -86,46 +104,71 @@ class PagePlan:
         )
         self.site_feed = Link(f"{self.config.title} (Atom)", u.feed())
 
-    def pages(self) -> Iterator[Page]:
-        """Yield every HTML page: articles, listings, indexes and the 404 page."""
+    def pages(self, wanted: Callable[[str], bool] | None = None) -> Iterator[Page]:
+        """Yield every HTML page: articles, listings, indexes and the 404 page.
+
+        With `wanted`, only pages whose output path it accepts are planned and yielded; it
+        is asked once per page, in this order (incremental builds plan only what changed).
+        """
+        want = wanted or _everything
         for article in self.site.articles:
-            yield self.article_page(article)
+            if want(output_path(self.urls, self.urls.article(article))):
+                yield self.article_page(article)
         yield from self.listing(
-            "home", None, tuple(a.key for a in self.site.articles), "Latest", None, None
+            "home", None, tuple(a.key for a in self.site.articles), "Latest", None, None, want
         )
         for group in self.site.sources:
-            intro = f"{_count(len(group.keys), 'article')} from {group.name}, newest first."
-            yield from self.listing("source", group, group.keys, group.name, intro, group)
+            intro = f"{count_of(len(group.keys), 'article')} from {group.name}, newest first."
+            yield from self.listing("source", group, group.keys, group.name, intro, group, want)
         for group in self.site.tags:
-            intro = f"{_count(len(group.keys), 'article')} tagged “{group.name}”, newest first."
-            yield from self.listing("tag", group, group.keys, group.name, intro, group)
+            intro = f"{count_of(len(group.keys), 'article')} tagged “{group.name}”, newest first."
+            yield from self.listing("tag", group, group.keys, group.name, intro, group, want)
         for group in self.site.days:
             heading = format_day(date.fromisoformat(group.slug))
-            yield from self.listing("day", group, group.keys, heading, None, None)
-        yield self.sources_index()
-        yield self.tags_index()
-        yield self.archive()
-        yield self.not_found()
+            yield from self.listing("day", group, group.keys, heading, None, None, want)
+        for kind, make in (
+            ("source", self.sources_index),
+            ("tag", self.tags_index),
+            ("day", self.archive),
+        ):
+            if want(output_path(self.urls, self.urls.index_of(kind))):
+                yield make()
+        if want(NOT_FOUND_PATH):
+            yield self.not_found()
+
+    def slug(self, name: str) -> str:
+        """The slug of a source or tag name, as the model made it."""
+        slug = self._slugs.get(name)
+        if slug is None:
+            slug = self._slugs[name] = slugify(name)
+        return slug
 
     def source_link(self, article: Article) -> Link | None:
         """Link to the source listing of an article, if it names a source."""
-        if article.source is None:
-            return None
-        group = self.sources[slugify(article.source)]
-        return Link(group.name, self.urls.group(group))
+        return None if article.source is None else self._source_links[self.slug(article.source)]
 
     def tag_links(self, article: Article) -> tuple[Link, ...]:
         """Links to an article's tag listings, in the article's own order."""
-        groups = dict.fromkeys(self.tags[slugify(t)] for t in article.tags)
-        return tuple(Link(g.name, self.urls.group(g)) for g in groups)
+        slugs = dict.fromkeys(self.slug(t) for t in article.tags)  # two spellings, one tag
+        return tuple(self._tag_links[s] for s in slugs)
+
+    def article_url(self, article: Article) -> str:
+        """An article's URL (cached: every listing and neighbour links to it)."""
+        url = self._article_urls.get(article.key)
+        if url is None:
+            url = self._article_urls[article.key] = self.urls.article(article)
+        return url
 
     def item(self, article: Article) -> ItemView:
         """The listing entry of an article (cached: it appears on several listings)."""
+        return self._item(article)[0]
+
+    def _item(self, article: Article) -> tuple[ItemView, str]:
         cached = self._items.get(article.key)
         if cached is None:
             label = " · ".join(article.kicker) or article.section
-            cached = ItemView(
-                url=self.urls.article(article),
+            view = ItemView(
+                url=self.article_url(article),
                 title=article.title,
                 source=self.source_link(article),
                 label=label or None,
@@ -133,32 +176,37 @@ class PagePlan:
                 tags=self.tag_links(article),
                 when=when(article.date),
             )
-            self._items[article.key] = cached
+            cached = self._items[article.key] = (view, digest(view))
         return cached
 
     def article_page(self, article: Article) -> Page:
         """Plan the page of one article."""
-        url = self.urls.article(article)
+        url = self.article_url(article)
         view = self.article_view(article, url)
         newer, older = self.site.newer(article), self.site.older(article)
-        canonical = self.urls.absolute(url)
         description = article.dek or article.summary
-        json_ld = self._json_ld(article, view, canonical, description)
+        published = article.date.isoformat()
+        publisher = article.source or self.config.title
+        json_ld = news_article_ld(view, self.urls.absolute(url), description, published,
+                                  self.config.language, publisher, article.words)  # fmt: skip
         context: ArticleContext = {
             "site": self.view,
             "head": self._head(
                 f"{article.title} — {self.config.title}",
                 description,
                 url,
-                published=article.date.isoformat(),
+                published=published,
                 json_ld=json_ld,
             ),
             "article": view,
-            "newer": Link(newer.title, self.urls.article(newer)) if newer else None,
-            "older": Link(older.title, self.urls.article(older)) if older else None,
+            "newer": Link(newer.title, self.article_url(newer)) if newer else None,
+            "older": Link(older.title, self.article_url(older)) if older else None,
         }
         keys = tuple(a.key for a in (article, newer, older) if a is not None)
-        return Page(output_path(self.urls, url), url, "article.html", context, keys, article.date)
+        # The article's own content is covered by its key; the rest is named here.
+        version = digest(view.source, view.tags, context["newer"], context["older"])
+        path = output_path(self.urls, url)
+        return Page(path, url, "article.html", context, keys, version, article.date)
 
     def article_view(self, article: Article, url: str) -> ArticleView:
         """Build the read-only view of one article."""
@@ -177,7 +225,7 @@ class PagePlan:
             source=source,
             when=when(article.date),
             original_url=article.url,
-            original_host=_host(article.url),
+            original_host=host_of(article.url),
             author=article.author,
             tags=self.tag_links(article),
             teasers=tuple(
@@ -196,6 +244,7 @@ class PagePlan:
         heading: str,
         intro: str | None,
         feed_group: Group | None,
+        wanted: Callable[[str], bool] | None = None,
     ) -> Iterator[Page]:
         """Plan the pages of one paginated listing (home, a source, a tag or a day)."""
         per_page = self.config.per_page
@@ -208,6 +257,8 @@ class PagePlan:
         feed = Link(f"{heading} (Atom)", self.urls.feed(feed_group)) if feed_group else None
         nav = {"home": "latest", "source": "sources", "tag": "tags", "day": "archive"}[kind]
         for number in range(1, pages + 1):
+            if wanted is not None and not wanted(output_path(self.urls, url_of(number))):
+                continue
             shown = keys[(number - 1) * per_page : number * per_page]
             articles = [self.site.by_key[k] for k in shown]
             url = url_of(number)
@@ -228,20 +279,22 @@ class PagePlan:
                 "newer_day": newer_day,
                 "older_day": older_day,
             }
+            rest = {k: v for k, v in context.items() if k != "days"}
+            version = digest(rest, [self._item(a)[1] for a in articles])
             lastmod = articles[0].date if articles else None
-            template = f"{kind}.html"
-            yield Page(output_path(self.urls, url), url, template, context, shown, lastmod)
+            path = output_path(self.urls, url)
+            yield Page(path, url, f"{kind}.html", context, shown, version, lastmod)
 
     def sources_index(self) -> Page:
         """Plan the page listing every source with its article count."""
         entries = _count_links(self.site.sources, self.urls)
-        intro = f"{_count(len(entries), 'source')}, A to Z."
+        intro = f"{count_of(len(entries), 'source')}, A to Z."
         return self._index("source", "Sources", intro, (IndexSection(None, entries),))
 
     def tags_index(self) -> Page:
         """Plan the tag cloud page."""
         entries = _count_links(self.site.tags, self.urls)
-        intro = f"{_count(len(entries), 'tag')}; larger type means more articles."
+        intro = f"{count_of(len(entries), 'tag')}; larger type means more articles."
         return self._index("tag", "Tags", intro, (IndexSection(None, entries),))
 
     def archive(self) -> Page:
@@ -253,9 +306,8 @@ class PagePlan:
             entry = CountLink(name, self.urls.group(group), len(group.keys), 1)
             months.setdefault(format_month(day), []).append(entry)
         sections = tuple(IndexSection(m, tuple(e)) for m, e in months.items())
-        intro = (
-            f"{_count(len(self.site.articles), 'article')} on {_count(len(self.site.days), 'day')}."
-        )
+        articles, days = len(self.site.articles), len(self.site.days)
+        intro = f"{count_of(articles, 'article')} on {count_of(days, 'day')}."
         return self._index("day", "Archive", intro, sections)
 
     def not_found(self) -> Page:
@@ -271,7 +323,9 @@ class PagePlan:
             ),
             "latest": tuple(self.item(a) for a in latest),
         }
-        return Page("404.html", None, "404.html", context, tuple(a.key for a in latest))
+        version = digest([self._item(a)[1] for a in latest])
+        keys = tuple(a.key for a in latest)
+        return Page(NOT_FOUND_PATH, None, "404.html", context, keys, version)
 
     def _index(
         self, kind: str, heading: str, intro: str, sections: tuple[IndexSection, ...]
@@ -291,7 +345,7 @@ class PagePlan:
             "sections": sections,
         }
         template = {"source": "sources.html", "tag": "tags.html", "day": "archive.html"}[kind]
-        return Page(output_path(self.urls, url), url, template, context, ())
+        return Page(output_path(self.urls, url), url, template, context, (), digest(context))
 
     def _head(
         self,
@@ -342,43 +396,6 @@ class PagePlan:
             for g in around
         )
         return newer, older
-
-    def _json_ld(
-        self, article: Article, view: ArticleView, canonical: str, description: str
-    ) -> Markup:
-        data: dict[str, object] = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": article.title,
-            "description": description,
-            "datePublished": article.date.isoformat(),
-            "dateModified": article.date.isoformat(),
-            "url": canonical,
-            "mainEntityOfPage": canonical,
-            "inLanguage": self.config.language,
-            "wordCount": article.words,
-            "publisher": {"@type": "Organization", "name": article.source or self.config.title},
-        }
-        if article.author:
-            data["author"] = [{"@type": "Person", "name": article.author}]
-        if article.section:
-            data["articleSection"] = article.section
-        if view.tags:
-            data["keywords"] = [t.name for t in view.tags]
-        if article.url:
-            data["isBasedOn"] = article.url
-        return json_for_script(data)
-
-
-def _host(url: str | None) -> str | None:
-    if url is None:
-        return None
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _count_links(groups: Sequence[Group], urls: Urls) -> tuple[CountLink, ...]:

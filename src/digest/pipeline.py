@@ -1,23 +1,50 @@
-"""The one place that orders the stages: config → load → split/article → model → render → output."""
+"""The one place that orders the stages: config → load → split/article → model → render → output.
+
+Every build is incremental against the build state of its output folder (`state.py`) and
+always gives the output a clean build would give:
+
+1. Scan the article, template and static files. When every stamp, the settings and the
+   output files match the state, nothing is read or written ("nothing changed").
+2. Parse the articles, taking unchanged ones from the article cache.
+3. Build the site model and check it; errors stop the build before anything is written.
+4. Make the outputs (`produce.py`): only pages showing a changed article or using a
+   changed template when the site's structure is unchanged, else every page whose key
+   changed. Stage them, then commit: replace changed files, remove stale ones.
+5. Save the state.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment
-
-from .article import Article, read_article
 from .config import Config
 from .errors import BuildFailed, ContentError, Problem
-from .load import SourceDoc, load_sources
-from .model import Site, build_site
-from .output import WriteReport, write_site
-from .render import make_environment, render_site, static_files
+from .incremental import Scan, code_digest, scan_inputs, settings_digest
+from .output import Stage, is_settled, list_files
+from .state import (
+    BuildState,
+    InputRecord,
+    load_state,
+    save_state,
+    stamp_of,
+    state_path,
+)
+
+if TYPE_CHECKING:  # the splitter, the model and Jinja load only when there is work to do
+    from .article import Article
+    from .article_cache import Parsed
+    from .model import Site
+
+PROGRESS_AFTER = 2.0  # seconds before a build starts showing a progress line
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +56,8 @@ class BuildOptions:
     strict: bool = False
     out_dir: Path | None = None
     now: datetime | None = None  # "now" for scheduled articles; tests pin it
+    progress: bool = False  # show a progress line on stderr (only if it is a terminal)
+    jobs: int | None = None  # worker processes; None: one per CPU where forking is safe
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +72,20 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     held_back: tuple[str, ...] = field(default=())  # drafts and scheduled articles left out
     seconds: float = 0.0
+    parsed: int = 0  # article files parsed and split (the rest came from the cache)
+    rendered: int = 0  # pages rendered (the rest were current)
 
     def summary(self) -> str:
         """One line for the terminal."""
+        work = (
+            "nothing changed"
+            if not (self.parsed or self.rendered or self.written or self.removed)
+            else f"{self.parsed} parsed, {self.rendered} rendered"
+        )
         return (
             f"{self.articles} articles, {self.files} files: {len(self.written)} written, "
             f"{self.unchanged} unchanged, {len(self.removed)} removed, "
-            f"{len(self.warnings)} warning(s) in {self.seconds:.2f} s"
+            f"{len(self.warnings)} warning(s) in {self.seconds:.2f} s ({work})"
         )
 
 
@@ -62,16 +98,52 @@ class Loaded:
     held_back: tuple[Article, ...]
 
 
+class Progress:
+    """A self-erasing progress line on stderr for builds that take a while."""
+
+    def __init__(self, enabled: bool, stream: TextIO = sys.stderr) -> None:
+        self.enabled = enabled and stream.isatty()
+        self.stream = stream
+        self.started = time.perf_counter()
+        self._shown = 0.0
+
+    def tick(self, what: str, done: int, total: int | None = None) -> None:
+        """Report `done` of `total` items of one stage (at most ten times a second)."""
+        now = time.perf_counter()
+        if not self.enabled or now - self.started < PROGRESS_AFTER or now - self._shown < 0.1:
+            return
+        self._shown = now
+        rate = done / max(now - self.started, 1e-6)
+        of = f"/{total:,}" if total else ""
+        self.stream.write(f"\r\033[K{what}: {done:,}{of} ({rate:,.0f}/s)")
+        self.stream.flush()
+
+    def done(self) -> None:
+        """Erase the progress line."""
+        if self.enabled and self._shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
 def load_site(config: Config, options: BuildOptions) -> Loaded:
     """Read, split and check every article; collect every problem instead of stopping."""
-    docs, problems = load_sources(config.content_dir)
-    zone = ZoneInfo(config.timezone)
+    from .sources import load_articles
+
+    scan = scan_inputs(config)
+    files = load_articles(config, scan, None, code_digest(), 1, lambda _d, _t: None)
+    return _check(config, options, scan, files.parsed.values())
+
+
+def _check(config: Config, options: BuildOptions, scan: Scan, parsed: Iterable[Parsed]) -> Loaded:
+    from .model import build_site
+
+    problems = list(scan.problems)
     articles: list[Article] = []
-    for doc in docs:
-        article = _article(doc, zone, config.summary_words, problems)
-        if article is not None:
-            articles.append(article)
-    now = options.now or datetime.now(zone)
+    for item in parsed:
+        problems.extend(item.problems)
+        if item.article is not None:
+            articles.append(item.article)
+    now = options.now or datetime.now(ZoneInfo(config.timezone))
     published: list[Article] = []
     held: list[Article] = []
     for article in articles:
@@ -84,41 +156,162 @@ def load_site(config: Config, options: BuildOptions) -> Loaded:
     return Loaded(site, tuple(problems), tuple(held))
 
 
-def _article(doc: SourceDoc, zone: ZoneInfo, words: int, problems: list[Problem]) -> Article | None:
-    article, found = read_article(doc, zone, words)  # every problem in the file, not the first
-    problems.extend(found)
-    return article
-
-
 def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
     """Build the site; raise BuildFailed listing every error, writing nothing then."""
     options = options or BuildOptions()
     started = time.perf_counter()
-    loaded = load_site(config, options)
-    problems = [p.as_error() if options.strict else p for p in loaded.problems]
-    if any(p.severity == "error" for p in problems):
-        raise BuildFailed(problems)
+    progress = Progress(options.progress)
+    out_dir = (options.out_dir or config.output_dir).resolve()
+    code = code_digest()
+    settings = settings_digest(config, options.drafts, options.future, out_dir, code)
+    where = state_path(config.root, out_dir)
+    old = load_state(where)
+    scan = scan_inputs(config)
+    now = options.now or datetime.now(ZoneInfo(config.timezone))
+    if old is not None and _nothing_changed(old, scan, settings, out_dir, now):
+        return BuildReport(
+            articles=old.articles,
+            files=len(old.outputs),
+            written=(),
+            unchanged=len(old.outputs),
+            removed=(),
+            warnings=_raise_errors(old.problems, options.strict),
+            held_back=old.held_back,
+            seconds=time.perf_counter() - started,
+        )
+    from .produce import Made, Maker, dirty_outputs, make_all, make_some
+    from .render import make_environment, static_files
+    from .sources import load_articles, structure_digest
+
+    jobs = options.jobs or _default_jobs()
+    files = load_articles(
+        config, scan, old, code, jobs, lambda d, t: progress.tick("splitting", d, t)
+    )
+    loaded = _check(config, options, scan, files.parsed.values())
+    warnings = _raise_errors(loaded.problems, options.strict)
+    site = loaded.site
+    structure = structure_digest(site)
     env = make_environment(config)
+    stage = Stage(out_dir)
+    same_plan = old is not None and old.settings == settings and old.structure == structure
+    previous = old.outputs if old is not None and old.settings == settings else {}
+    digests = {key: record.digest for key, record in files.records.items()}
+    maker = Maker(site, env, settings, digests, previous, stage)
+    made = Made()
     try:
-        files = list(_outputs(loaded.site, config, env))
+        dirty = dirty_outputs(maker) if same_plan else None
+        if dirty is not None and "sitemap.xml" not in dirty:
+            make_some(maker, dirty, made)
+        else:
+            make_all(maker, jobs, made, lambda n: progress.tick("pages", n))
+        inputs = _input_records(scan, old)
+        for rel, source in static_files(config):
+            record = inputs.get(str(source)) or _read_record(source)
+            made.add(rel, *maker.make_static(rel, source, record.digest))
     except ContentError as exc:
-        raise BuildFailed([*problems, exc.problem]) from None
-    out_dir = options.out_dir or config.output_dir
-    report: WriteReport = write_site(out_dir, files)
-    return BuildReport(
-        articles=len(loaded.site.articles),
-        files=len(files),
-        written=report.written,
-        unchanged=report.unchanged,
-        removed=report.removed,
-        warnings=tuple(problems),
+        stage.discard()
+        progress.done()
+        raise BuildFailed([*warnings, exc.problem]) from None
+    except BaseException:
+        stage.discard()
+        progress.done()
+        raise
+    if old is not None:
+        stale = sorted(set(old.outputs) - set(made.records))
+    else:  # no record of what is there: compare with the folder itself
+        stale = sorted(list_files(out_dir) - set(made.records))
+    stage.commit(made.written, stale)
+    progress.done()
+    held = [a for a in loaded.held_back if not a.draft or options.drafts]
+    due = [int(a.date.timestamp() * 1e9) for a in held if a.date > now]
+    state = BuildState(
+        settings=settings,
+        structure=structure,
+        sources=files.records,
+        inputs=inputs,
+        outputs=made.records,
+        problems=warnings,
         held_back=tuple(a.key for a in loaded.held_back),
+        recheck_ns=min(due) if due else None,
+        articles=len(site.articles),
+    )
+    save_state(where, state, time.time_ns())
+    return BuildReport(
+        articles=len(site.articles),
+        files=len(made.records),
+        written=tuple(made.written),
+        unchanged=len(made.records) - len(made.written),
+        removed=tuple(stale),
+        warnings=warnings,
+        held_back=state.held_back,
         seconds=time.perf_counter() - started,
+        parsed=files.parsed_now,
+        rendered=made.rendered,
     )
 
 
-def _outputs(site: Site, config: Config, env: Environment) -> Iterator[tuple[str, bytes]]:
-    for page in render_site(site, env):
-        yield page.path, page.data
-    for rel, source in static_files(config):
-        yield rel, source.read_bytes()
+def _default_jobs() -> int:
+    from .workers import default_jobs
+
+    return default_jobs()
+
+
+def _raise_errors(problems: tuple[Problem, ...], strict: bool) -> tuple[Problem, ...]:
+    """Raise BuildFailed if any problem is an error (every warning is one when strict)."""
+    found = tuple(p.as_error() if strict else p for p in problems)
+    if any(p.severity == "error" for p in found):
+        raise BuildFailed(found)
+    return found
+
+
+def _nothing_changed(
+    old: BuildState, scan: Scan, settings: str, out_dir: Path, now: datetime
+) -> bool:
+    """Tell whether the last build's output is still exactly what a build would make."""
+    if old.settings != settings or len(old.sources) != len(scan.sources):
+        return False
+    if old.recheck_ns is not None and now.timestamp() * 1e9 >= old.recheck_ns:
+        return False  # a scheduled article is due
+    for _path, rel, st in scan.sources:
+        record = old.sources.get(rel)
+        if record is None or record.stamp != stamp_of(st):
+            return False
+    if old.inputs.keys() != scan.inputs.keys() or any(
+        old.inputs[path].stamp != stamp_of(st) for path, st in scan.inputs.items()
+    ):
+        return False
+    if not is_settled(out_dir):
+        return False
+    return _outputs_intact(old, out_dir)
+
+
+def _outputs_intact(old: BuildState, out_dir: Path) -> bool:
+    base = str(out_dir)
+    for rel, record in old.outputs.items():
+        try:
+            st = os.stat(os.path.join(base, rel))
+        except OSError:
+            return False
+        if st.st_size != record.stamp.size or st.st_mtime_ns != record.stamp.mtime_ns:
+            return False
+    return True
+
+
+def _input_records(scan: Scan, old: BuildState | None) -> dict[str, InputRecord]:
+    """Stamp and digest of every template and static file (digests reused when unchanged)."""
+    known = old.inputs if old is not None else {}
+    records = {}
+    for path, st in scan.inputs.items():
+        stamp = stamp_of(st)
+        record = known.get(path)
+        if record is None or record.stamp != stamp:
+            record = _read_record(Path(path))
+        records[path] = record
+    return records
+
+
+def _read_record(path: Path) -> InputRecord:
+    """Stamp and digest of a file, read now."""
+    with open(path, "rb") as f:
+        stamp = stamp_of(os.fstat(f.fileno()))
+        return InputRecord(stamp, hashlib.sha1(f.read()).hexdigest())

@@ -6,7 +6,6 @@ theme. Any template problem becomes a ContentError naming the template file and 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,7 +32,9 @@ class OutputFile:
 
     path: str  # relative posix path in the output dir, e.g. "2024/11/04/slug/index.html"
     data: bytes
-    deps: frozenset[str]  # "a:<key>", "t:<template>", "config", "c:<context digest>"
+    # "config", "t:<template>" for each template used, "a:<key>" for each article shown, and
+    # "v:<digest>" of everything else the page shows (names, neighbours, pagination).
+    deps: frozenset[str]
 
 
 def make_environment(config: Config) -> jinja2.Environment:
@@ -54,7 +55,6 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
     )
 
 
@@ -105,8 +105,7 @@ class Renderer:
             if error is None:
                 raise  # not raised by template code: a bug in digest, keep the traceback
             raise error from exc
-        digest = hashlib.sha1(repr(sorted(page.context.items())).encode()).hexdigest()
-        deps = {"config", f"c:{digest}", *templates, *(f"a:{k}" for k in page.keys)}
+        deps = {"config", f"v:{page.version}", *templates, *(f"a:{k}" for k in page.keys)}
         return OutputFile(page.path, text.encode("utf-8"), frozenset(deps))
 
     def template_deps(self, name: str) -> frozenset[str]:
@@ -115,7 +114,9 @@ class Renderer:
         if cached is not None:
             return cached
         self._deps[name] = frozenset({f"t:{name}"})  # guards against include cycles
-        source, _filename, _uptodate = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        if self.env.loader is None:
+            raise TypeError("the environment has no template loader; use make_environment()")
+        source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
         found = {f"t:{name}"}
         for ref in jinja2.meta.find_referenced_templates(self.env.parse(source, name)):
             # A computed template name could be anything: depend on all templates.

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,9 @@ from .serve_http import DevHTTPServer, error_page
 from .watch import Watcher, WatchTargets
 
 STATE_DIR = ".digest-serve"
+# `mkdir -p a/b` makes watchdog's inotify emitter add the watch on `b` twice; the second
+# time it warns and overwrites, which is harmless (gorakhargosh/watchdog#1278 review).
+WATCHDOG_REWATCH = r"Callback with id .* already exists for watch"
 
 
 class ServeError(DigestError):
@@ -295,6 +299,7 @@ def main(argv: Sequence[str]) -> int:
         verbose=args.verbose,
     )
     server = DevServer(args.config, options)
+    warnings.filterwarnings("ignore", WATCHDOG_REWATCH, RuntimeWarning)
     # `kill` and container stops send SIGTERM: stop as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypedDict
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -64,6 +65,7 @@ class Photo:
 
     caption: str | None
     credit: str | None
+    credit_line: str | None  # one line carrying caption and credit together, as printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,14 +260,58 @@ def json_for_script(data: object) -> Markup:
     return Markup(text)  # every markup-significant character is escaped above
 
 
+def host_of(url: str | None) -> str | None:
+    """The host name of an address without `www.`, for link text."""
+    if url is None:
+        return None
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def count_of(n: int, noun: str) -> str:
+    """Say how many, e.g. '1 article', '3 articles'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def photo(image: Image | None) -> Photo | None:
     """Describe a photo by caption and credit, or None when the text gave neither."""
     if image is None or not (image.caption or image.credit or image.credit_line):
         return None
-    # A credit line carries caption and credit in one: it stands in for whichever is missing.
-    if image.caption:
-        return Photo(image.caption, image.credit or image.credit_line)
-    return Photo(image.credit_line, image.credit)
+    return Photo(image.caption, image.credit, image.credit_line)
+
+
+def news_article_ld(
+    view: ArticleView,
+    canonical: str,
+    description: str,
+    published: str,
+    language: str,
+    publisher: str,
+    words: int,
+) -> Markup:
+    """Describe an article as schema.org `NewsArticle` JSON-LD for its `<head>`."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": view.title,
+        "description": description,
+        "datePublished": published,
+        "dateModified": published,
+        "url": canonical,
+        "mainEntityOfPage": canonical,
+        "inLanguage": language,
+        "wordCount": words,
+        "publisher": {"@type": "Organization", "name": publisher},
+    }
+    if view.author:
+        data["author"] = [{"@type": "Person", "name": view.author}]
+    if view.section:
+        data["articleSection"] = view.section
+    if view.tags:
+        data["keywords"] = [t.name for t in view.tags]
+    if view.original_url:
+        data["isBasedOn"] = view.original_url
+    return json_for_script(data)
 
 
 def pager(page: int, pages: int, url_of: Callable[[int], str]) -> Pager:

@@ -177,13 +177,17 @@ class Watcher:
         # (folder, recursive) -> (watch, folder identity): a folder deleted and made anew
         # (a branch switch) has a new identity and needs a new watch.
         self._watches: dict[tuple[Path, bool], tuple[ObservedWatch, tuple[int, int]]] = {}
+        self._stale: set[Path] = set()
         self._lock = threading.Lock()
 
     def notice(self, paths: Iterable[Path]) -> None:
         """Feed paths from the observer, keeping the relevant ones."""
         with self._lock:
             targets = self.targets
-        relevant = [p for p in paths if targets.is_relevant(p)]
+            relevant = [p for p in paths if targets.is_relevant(p)]
+            # A watched folder deleted or renamed keeps a dead watch even if a folder of the
+            # same name (and often the same inode number) comes back: renew it on refresh.
+            self._stale.update(p for p in relevant if p in targets.folders)
         if relevant:
             self.debouncer.add(relevant)
 
@@ -206,9 +210,11 @@ class Watcher:
         """
         with self._lock:
             wanted = self.targets.watch_points()
+            stale, self._stale = self._stale, set()
         started = False
         for key, (old, known) in list(self._watches.items()):
-            if wanted.get(key[0]) != key[1] or _identity(key[0]) != known:
+            path, deep = key
+            if wanted.get(path) != deep or path in stale or _identity(path) != known:
                 del self._watches[key]
                 self._observer.unschedule(old)
         for path, deep in wanted.items():

@@ -24,7 +24,7 @@ class _Loader(_Base):  # type: ignore[misc]
             return super().construct_object(node, deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, TypeError, AttributeError, KeyError, OverflowError):
+        except (ValueError, TypeError, AttributeError, LookupError, OverflowError):
             # Explicit tags such as `!!timestamp 2024-13-45` or `!!int x` make PyYAML's
             # constructors raise plain Python errors that carry no line.
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
@@ -53,9 +53,10 @@ class YamlDoc:
 class YamlSyntaxError(Exception):
     """Invalid YAML, with the 1-based line (relative to the parsed text) and a message."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, opened: int | None = None) -> None:
         self.line = line
         self.message = message
+        self.opened = opened  # line of the bracket or quote left open, when elsewhere
         super().__init__(f"line {line}: {message}")
 
 
@@ -111,6 +112,14 @@ def hint_for(message: str) -> str:
     return "check the colons, indentation and quotes on this line"
 
 
+def explain(error: YamlSyntaxError, offset: int = 0) -> str:
+    """The hint for a syntax error, naming where an unclosed bracket opens (lines + offset)."""
+    hint = hint_for(error.message)
+    if error.opened is not None:
+        hint += f" (it opens on line {error.opened + offset})"
+    return hint
+
+
 def parse_yaml(text: str) -> YamlDoc:
     """Parse one YAML document; raise YamlSyntaxError with a line on bad syntax."""
     loader = _Loader(text)
@@ -120,8 +129,12 @@ def parse_yaml(text: str) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlSyntaxError(line, str(problem)) from None
+        problem = str(exc.problem or exc.context or "invalid YAML")
+        opened = exc.context_mark.line + 1 if exc.context_mark is not None else None
+        if opened is not None and "end of stream" in problem:
+            # A quote left open runs to the end of the text: where it opens is the mistake.
+            line, opened = opened, None
+        raise YamlSyntaxError(line, problem, opened if opened != line else None) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise YamlSyntaxError(line, f"character #x{exc.character:04x} is not allowed") from None

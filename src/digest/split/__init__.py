@@ -18,12 +18,11 @@ __all__ = [
     "SplitResult",
     "Story",
     "Teaser",
-    "page_lines",
     "split_text",
 ]
 
 
-def page_lines(text: str) -> list[str]:
+def _page_lines(text: str) -> list[str]:
     """Cut text into stripped lines the way a file is read: at \\n, \\r\\n or \\r."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -37,7 +36,7 @@ def split_text(
 
     `title` and `source` are the article's front-matter hints (None: inferred from the text).
     """
-    lines = page_lines(text)
+    lines = _page_lines(text)
     return assemble(
         lines, find_region(lines, title), title=title, source=source, first_line=first_line
     )

@@ -8,6 +8,7 @@ string operations and no regular expression at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -18,8 +19,10 @@ from digest.split.phrases import (
     BOILERPLATE_RE,
     BOILERPLATE_REASONS,
     BOX_HEADING_RE,
+    CAPTION_TAIL_CHARS,
     CAPTION_TAIL_RE,
     COMMENT_HEAD_RE,
+    COMMENT_HEADING_RE,
     COOKIE_RE,
     COOKIE_REASON,
     CREDIT_RE,
@@ -27,26 +30,29 @@ from digest.split.phrases import (
     SLASH_CREDIT_RE,
     SOCIAL_WORDS,
     STAMP_LINE_RE,
+    SUBSCRIBE_RE,
     TEASER_CLOSER_RE,
     TEASER_LINK_REASON,
     TIMESTAMP_RE,
 )
 
-# Line kinds.  The order matters: kinds from BARRIER up are furniture, never story text,
-# and kinds from CREDIT up cost a fixed price in the region score.
+# Line kinds.  Kinds from BARRIER up are furniture, never story text; BARRIER to BOX stop
+# a story run; kinds from CREDIT up cost a fixed price in the region score.
 SHORT: Final = 0  # a heading, label, list item or menu entry
 PROSE: Final = 1  # running text
-BARRIER: Final = 2  # opens what follows a story: comments, related links
-BOILER: Final = 3  # stock furniture: cookie notice, advertisement marker, share buttons
+BARRIER: Final = 2  # opens what follows a story: related links, share buttons, tags
+COMMENTS: Final = 3  # opens or marks a reader-comment thread
 BOX: Final = 4  # heads a box of links inside a story ("Related", "Read also")
-CREDIT: Final = 5  # a photo credit
-CAPTION: Final = 6  # a photo caption
-LINK: Final = 7  # a read-more link
+BOILER: Final = 5  # stock furniture: cookie notice, advertisement marker, share buttons
+CREDIT: Final = 6  # a photo credit
+CAPTION: Final = 7  # a photo caption
+LINK: Final = 8  # a read-more link
 
 # Closing quotes and brackets that may follow a sentence's final punctuation.
 _CLOSERS: Final = "\"'”’»)]}*_›"
-# Sentence enders in Latin, Cyrillic, Greek and CJK scripts (`;` is the Greek question mark).
-_ENDERS: Final = frozenset(".!?:;。！？．｡!?")
+# Sentence enders: Latin, Cyrillic, Greek (U+037E), Arabic (U+061F), Devanagari (U+0964)
+# and CJK full stops and marks.  An ellipsis is not one: it ends a cut-off teaser.
+_ENDERS: Final = frozenset(".!?:;\u037e\u061f\u0964。！？．｡")
 # Lines of this many words are prose without a final full stop, if they have commas or
 # full stops inside (a long caption or quote missing its full stop is still text; a long
 # line with no punctuation at all is a tag cloud or a menu).
@@ -55,8 +61,12 @@ _INNER_MARKS: Final = (",", ".", "，", "。", "、", "،")
 # CJK text has no spaces: count characters and scale them to an English-like word count.
 _CJK_CHARS_PER_WORD: Final = 2
 _CJK_START: Final = "\u2e80"
+# Lines longer than this are prose or notices; their words are counted on a sample.
+_SAMPLE_CHARS: Final = 200
 # Furniture is short: only lines up to these lengths are tested against the patterns.
-_BOILER_MAX_WORDS: Final = 40
+_BOILER_MAX_WORDS: Final = 25
+_NOTICE_MAX_WORDS: Final = 60  # a copyright notice
+_HEAD_CHARS: Final = 80  # what anchored patterns see of a long line
 _CREDIT_MAX_WORDS: Final = 14
 _HEADER_MAX_WORDS: Final = 14
 _SHARE_MAX_WORDS: Final = 8  # also the longest time stamp line
@@ -64,6 +74,9 @@ _SHARE_MAX_WORDS: Final = 8  # also the longest time stamp line
 # two just above it.
 _LINK_MAX_WORDS: Final = 4
 _SUMMARY_MAX_LINES: Final = 2
+# Cheap substring tests that must pass before SUBSCRIBE_RE searches a line.
+_SUBSCRIBE_CUES: Final = ("subscri", "sign up", "newsletter", "abonn", "suscr", "inscrev", "iscriv")
+_YEAR_RE: Final = re.compile(r"\b(?:19|20)\d\d\b")
 # How a comment header without a colon ends ("Jane says").
 _HEAD_ENDINGS: Final = ("says", "said", "wrote")
 # A line of at least this many words printed twice in a row is a caption and its alt text.
@@ -75,9 +88,9 @@ class Lines:
     """Features of the non-blank lines of a page, all index-aligned with `index`."""
 
     index: tuple[int, ...]  # 0-based line number of each non-blank line
-    text: tuple[str, ...]  # the line, stripped, runs of white space collapsed
+    text: tuple[str, ...]  # the line, stripped (white space runs collapsed in short lines)
     words: tuple[int, ...]  # word count (CJK scaled)
-    kind: tuple[int, ...]  # SHORT, PROSE, BARRIER, BOILER, CREDIT, CAPTION or LINK
+    kind: tuple[int, ...]  # one of the line kinds above
     ends: tuple[str, ...]  # the sentence punctuation the line ends with, or ""
     reason: Mapping[int, str]  # position -> why a furniture line is furniture
 
@@ -125,14 +138,24 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
     heads: list[int] = []  # positions of possible comment headers
     prev = ""
     for i, raw in enumerate(lines):
-        text = " ".join(raw.split()) if "  " in raw or "\t" in raw else raw.strip()
+        text = raw.strip()
         if not text:
             continue
+        size = len(text)
+        # Runs of white space are collapsed only in short lines, where phrases are matched;
+        # scanning every paragraph for them would cost more than the rest of this loop.
+        if size < _SAMPLE_CHARS and ("  " in text or "\t" in text):
+            text = " ".join(text.split())
+            size = len(text)
         k = len(texts)
-        # word_count and sentence_end, inlined: this loop is the splitter's hot path.
-        n = text.count(" ") + 1
-        if n * 12 < len(text) and text[len(text) // 2] >= _CJK_START:
-            n = max(n, len(text) // _CJK_CHARS_PER_WORD)
+        # word_count, inlined (this loop is the splitter's hot path); a long line's count
+        # is extrapolated from its beginning.
+        if size < _SAMPLE_CHARS:
+            n = text.count(" ") + 1
+        else:
+            n = (text.count(" ", 0, _SAMPLE_CHARS) + 1) * size // _SAMPLE_CHARS
+        if n * 12 < size and text[size // 2] >= _CJK_START:
+            n = max(n, size // _CJK_CHARS_PER_WORD)
         end = text[-1]
         if end in _CLOSERS:
             end = sentence_end(text)
@@ -142,9 +165,9 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
             kind = PROSE if n >= min_words else SHORT
         else:
             kind = PROSE if is_prose(text, n, end, min_words) else SHORT
-        # Long lines are only tested for the notices that run long; the substring tests
+        # Longer lines are only tested for the notices that run long; the substring tests
         # keep the patterns off ordinary paragraphs.
-        if n <= _BOILER_MAX_WORDS or "ookie" in text or "redit" in text:
+        if n <= _BOILER_MAX_WORDS:
             kind, reason = _furniture(text, n, end, kind)
             if reason:
                 reasons[k] = reason
@@ -154,10 +177,24 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
                     links.append(k)
             if n <= _HEADER_MAX_WORDS and (end == ":" or text.endswith(_HEAD_ENDINGS)):
                 heads.append(k)
-        # The same caption printed twice in a row (visible text and its alt text).
-        if text == prev and n >= _REPEAT_MIN_WORDS and index[-1] >= i - 2:
-            kind = kinds[-1] = CAPTION
-            reasons[k] = reasons[k - 1] = "repeated caption"
+        elif (
+            "ookie" in text
+            or "redit" in text
+            or text[-1] == ")"
+            or (n <= _NOTICE_MAX_WORDS and ("©" in text or "opyright" in text))
+        ):
+            kind, reason = _long_notice(text, kind)
+            if reason:
+                reasons[k] = reason
+        # A line printed twice in a row is a caption and its alt text, or a headline
+        # after the breadcrumb that repeats it; neither is body text.
+        if text == prev and index[-1] >= i - 2 and kinds[-1] <= PROSE:
+            if n >= _REPEAT_MIN_WORDS:
+                kind = kinds[-1] = CAPTION
+                reasons[k] = reasons[k - 1] = "repeated caption"
+            else:
+                kind = kinds[-1] = SHORT
+                reasons[k] = reasons[k - 1] = "repeated heading"
         prev = text
         index.append(i)
         texts.append(text)
@@ -181,6 +218,8 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
     if n <= BARRIER_MAX_WORDS and BARRIER_RE.match(low):
         if BOX_HEADING_RE.match(low):
             return BOX, "box of links: " + low[:40]
+        if COMMENT_HEADING_RE.match(low):
+            return COMMENTS, "comments: " + low[:40]
         return BARRIER, "end of story: " + low[:40]
     if "ookie" in text and COOKIE_RE.search(low):
         return BOILER, COOKIE_REASON
@@ -192,15 +231,49 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
         CREDIT_RE.match(low) or SLASH_CREDIT_RE.match(text) or low.endswith(CREDIT_SUFFIXES)
     ):
         return CREDIT, "photo credit"
-    if (end == ")" or text[-1] == ")") and CAPTION_TAIL_RE.match(low):
+    if text[-1] == ")" and _has_caption_tail(text, low):
         return CAPTION, "photo caption"
+    if (
+        n <= _HEADER_MAX_WORDS
+        and any(c in low for c in _SUBSCRIBE_CUES)
+        and SUBSCRIBE_RE.search(low)
+    ):
+        return BOILER, "subscription prompt"
     if n > _SHARE_MAX_WORDS:
         return kind, ""
     if _is_share_row(low):
         return BOILER, "share buttons"
-    if not end and (":" in low or "ago" in low) and STAMP_LINE_RE.match(low):
-        return BARRIER, "time stamp of a comment or teaser"
+    # A time stamp with an age or a year dates a comment or a teaser; a bare time of day
+    # may also head the next entry of a live blog, so it is left to the story.
+    if (
+        (":" in low or "ago" in low)
+        and ("ago" in low or _YEAR_RE.search(low))
+        and STAMP_LINE_RE.match(low)
+    ):
+        return COMMENTS, "time stamp of a comment or teaser"
     return kind, ""
+
+
+def _long_notice(text: str, kind: int) -> tuple[int, str]:
+    """Classify a long line: a cookie or copyright notice, a credit line or a caption."""
+    if "ookie" in text and COOKIE_RE.search(text.lower()):
+        return BOILER, COOKIE_REASON
+    # The other patterns are anchored at the start: the head of the line is enough.
+    head = text[:_HEAD_CHARS].lower()
+    match = BOILERPLATE_RE.match(head)
+    if match is not None and match.lastgroup is not None:
+        reason = BOILERPLATE_REASONS[match.lastgroup]
+        return (LINK if reason == TEASER_LINK_REASON else BOILER), reason
+    if "credit" in head and CREDIT_RE.match(head):
+        return CREDIT, "photo credit"
+    if text[-1] == ")" and _has_caption_tail(text, text[-CAPTION_TAIL_CHARS:].lower()):
+        return CAPTION, "photo caption"
+    return kind, ""
+
+
+def _has_caption_tail(text: str, low_tail: str) -> bool:
+    """Tell whether a line ends with its photo's credit: "... the plague (Image: GETTY)"."""
+    return text[0] not in "([" and CAPTION_TAIL_RE.search(low_tail) is not None
 
 
 def _is_share_row(low: str) -> bool:
@@ -223,7 +296,7 @@ def _mark_comment_header(
         and TIMESTAMP_RE.match(texts[k + 1].lower()) is not None
     )
     if stamped:
-        kinds[k], reasons[k] = BARRIER, "comment header"
+        kinds[k], reasons[k] = COMMENTS, "comment header"
 
 
 def _mark_teaser_summary(

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
-from digest.split._lines import sentence_end, word_count
+from digest.split._lines import sentence_end
 from digest.split.phrases import (
     BARRIER_RE,
     BOILERPLATE_RE,
     BOILERPLATE_REASONS,
     CAPTION_TAIL_RE,
-    COOKIE_REASON,
     COOKIE_RE,
+    COOKIE_REASON,
     CREDIT_RE,
     CREDIT_SUFFIXES,
     SLASH_CREDIT_RE,
@@ -48,12 +48,15 @@ LABEL_MAX_WORDS: Final = 5
 SECTION_MAX_WORDS: Final = 3
 # A headline is at least this long; shorter lines above it are kickers or navigation.
 TITLE_MIN_WORDS: Final = 4
+# ... and at most this long; longer lines are standfirsts or paragraphs.
+TITLE_MAX_WORDS: Final = 30
 # A standfirst (dek) under the headline is at least this long.
 DEK_MIN_WORDS: Final = 6
 # Teaser titles are at most this long; longer lines are summaries.
 TEASER_TITLE_MAX_WORDS: Final = 24
 
-# Boilerplate after which the page holds no more teasers (footer, comments, sign-up).
+# Boilerplate after which the page holds no more teasers (footer, comments, sign-up): the
+# reasons `phrases` gives such lines.
 _CLOSING_REASONS: Final = frozenset(
     {"subscription prompt", "follow prompt", "copyright line", "cookie notice", "privacy notice"}
 )
@@ -83,21 +86,40 @@ _SPONSOR_RE: Final = re.compile(
     r"|(?:in\s+partnership\s+with|präsentiert\s+von|en\s+partenariat\s+avec|presentado\s+por"
     r"|en\s+colaboración\s+con|apresentado\s+por|in\s+collaborazione\s+con)\s+\S"
 )
-# The same phrases inside a teaser's text.
+# The same phrases inside a teaser's text ...
 _SPONSOR_INLINE_RE: Final = re.compile(
     r"\b(?:sponsored\s+(?:by|content)|paid\s+(?:content|post|for\s+by)|partner\s+content"
     r"|(?:presented|brought\s+to\s+you)\s+by|in\s+partnership\s+with|advertorial"
-    r"|präsentiert\s+von|contenu\s+sponsorisé|contenido\s+patrocinado)\b"
+    r"|präsentiert\s+von|contenu\s+sponsorisé|contenido\s+patrocinado)\b",
+    re.IGNORECASE,
 )
-# A sentence that opens with a promotional call to action ("Learn how ...", "Shop now").
-# News summaries report; advertising copy tells the reader what to do next.
+# ... searched only when the text holds one of these pieces of them, a far cheaper test
+# (they leave out the first letter so that either case matches).
+_SPONSOR_PIECES: Final = (
+    "ponsor",
+    "aid content",
+    "aid post",
+    "aid for",
+    "artner",
+    "resented by",
+    "rought to you",
+    "dvertorial",
+    "räsentiert",
+    "atrocinado",
+)
+# Where a text's last sentence starts: after the last of these, within this many characters.
+_LAST_SENTENCE_MAX_CHARS: Final = 400
+_SENTENCE_BREAKS: Final = (". ", "! ", "? ", '." ', ".” ", ".' ", ".’ ")
+# A last sentence that is a promotional call to action ("Learn how ...", "Shop now").
+# News summaries end by reporting; advertising copy ends by telling the reader what to do.
 _CALL_TO_ACTION_RE: Final = re.compile(
-    r"(?:^|[.!?][\"'”’)]*\s+)(?:learn\s+(?:how|more|why|about)|find\s+out\s+more"
-    r"|discover\s+(?:how|more|why|the)|shop\s+(?:now|the)|sign\s+up\s+(?:now|today|for)"
-    r"|get\s+started|book\s+(?:now|today)|try\s+it\s+(?:free|now|today)|start\s+your\s+free"
-    r"|request\s+a\s+demo|download\s+(?:now|the\s+app)|mehr\s+erfahren|erfahren\s+sie\s+(?:mehr|wie)"
-    r"|entdecken\s+sie|découvrez|en\s+savoir\s+plus|descubr[ae]\s+(?:cómo|más)|más\s+información"
-    r"|saiba\s+(?:mais|como)|scopri\s+(?:di\s+più|come)|ontdek\s+(?:hoe|meer))\b"
+    r"(?:learn\s+(?:how|more|why|about)|find\s+out\s+more|discover\s+(?:how|more|why|the)"
+    r"|shop\s+(?:now|the)|sign\s+up\s+(?:now|today|for)|get\s+started|book\s+(?:now|today)"
+    r"|try\s+it\s+(?:free|now|today)|start\s+your\s+free|request\s+a\s+demo"
+    r"|download\s+(?:now|the\s+app)|mehr\s+erfahren|erfahren\s+sie\s+(?:mehr|wie)"
+    r"|entdecken\s+sie|découvrez|en\s+savoir\s+plus|descubr[ae]\s+(?:cómo|más)"
+    r"|más\s+información|saiba\s+(?:mais|como)|scopri\s+(?:di\s+più|come)|ontdek\s+(?:hoe|meer))\b",
+    re.IGNORECASE,
 )
 # Credits the shared credit patterns miss: "Photograph: Jane Doe".
 _MORE_CREDITS_RE: Final = re.compile(r"(?:photograph|fotograf[íi]a|photographie|fotografie)\s*:")
@@ -110,13 +132,24 @@ _CREDIT_PREFIX_RE: Final = re.compile(
 _CREDIT_TAIL_RE: Final = re.compile(
     r".*\((?:(?:ap|afp|epa|reuters|getty)\b|(?:photo|image|foto)s?\s+by\b)[^()]*\)$"
 )
+# Words that open a credit at the end of a caption, and how long such a credit may run.
+_CREDIT_MARKS: Final = ("©", "Credit", "Photo:", "Foto:", "Image:")
+_CREDIT_TAIL_MAX_CHARS: Final = 60
 # Bylines and datelines under a headline: "By Jane Doe", "Updated 10:31 pm", "Nov 19, 2019".
 _BYLINE_RE: Final = re.compile(
     r"(?i:by|von|par|por|di|door|przez)\s+[A-ZÀ-ÖØ-Þ]"
     r"|(?i:updated|published|posted|aktualisiert|publié|publicado)\b"
-    r"|(?i:.*(?:\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}))"
 )
+# The date or time a dateline carries; searched only in lines that hold a digit.
+_MONTH: Final = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATELINE_RE: Final = re.compile(
+    rf"\b\d{{1,2}}:\d{{2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\b\d{{1,2}}\.?\s+{_MONTH},?\s+\d{{4}}",
+    re.IGNORECASE,
+)
+# A dateline is short; a longer sentence with a date in it is a caption or prose.
+_DATELINE_MAX_WORDS: Final = 8
+_DIGIT_RE: Final = re.compile(r"\d")
 # Bylines are short; a longer line that starts alike is a headline or prose.
 _BYLINE_MAX_WORDS: Final = 15
 # Sentence enders that make a line read as a sentence rather than a label.
@@ -129,6 +162,10 @@ class Cue(NamedTuple):
     kind: str
     reason: str
     name: str = ""
+
+
+_TEXT_CUE: Final = Cue(TEXT, "")
+_BYLINE_CUE: Final = Cue(BYLINE, "byline or dateline")
 
 
 def classify(text: str, words: int) -> Cue:
@@ -144,21 +181,45 @@ def classify(text: str, words: int) -> Cue:
     if match is not None and match.lastgroup is not None:
         reason = BOILERPLATE_REASONS[match.lastgroup]
         return Cue(CLOSER if reason in _CLOSING_REASONS else BOILER, reason)
+    if words <= _BYLINE_MAX_WORDS and _is_byline(text, words):
+        return _BYLINE_CUE  # before credits: "By Reuters" is a byline, not a photo credit
     if words <= CREDIT_MAX_WORDS:
-        if sentence_end(text) != "." and (
-            CREDIT_RE.match(low)
-            or SLASH_CREDIT_RE.match(text)
-            or low.endswith(CREDIT_SUFFIXES)
-            or _MORE_CREDITS_RE.match(low)
-        ):
+        if sentence_end(text) != "." and _is_credit(text, low):
             return Cue(CREDIT, "photo credit")
-    elif _CREDIT_PREFIX_RE.match(low) or (
-        low[-1] in ")]" and (CAPTION_TAIL_RE.match(low) or _CREDIT_TAIL_RE.match(low))
-    ):
+    elif _CREDIT_PREFIX_RE.match(low) or _has_credit_tail(text, low):
         return Cue(CREDIT_LINE, "caption with photo credit")
-    if words <= _BYLINE_MAX_WORDS and not ends_sentence(text) and _BYLINE_RE.match(text):
-        return Cue(BYLINE, "byline or dateline")
-    return Cue(TEXT, "")
+    return _TEXT_CUE
+
+
+def _is_credit(text: str, low: str) -> bool:
+    """Tell whether a short text is a photo credit ("REUTERS/Name", "Photo: AP")."""
+    return bool(
+        CREDIT_RE.match(low)
+        or SLASH_CREDIT_RE.match(text)
+        or low.endswith(CREDIT_SUFFIXES)
+        or _MORE_CREDITS_RE.match(low)
+    )
+
+
+def _has_credit_tail(text: str, low: str) -> bool:
+    """Tell whether a caption ends with its credit: "... (NASA/JPL)", "... © Reuters / Name"."""
+    if text[-1] in ")]":
+        if CAPTION_TAIL_RE.match(low) or _CREDIT_TAIL_RE.match(low):
+            return True
+        start = max(text.rfind("("), text.rfind("["))
+        inner = text[start + 1 : -1].strip()
+        return start > 0 and bool(inner) and _is_credit(inner, inner.lower())
+    lo = max(1, len(text) - _CREDIT_TAIL_MAX_CHARS)
+    return any(mark in text[lo:] for mark in _CREDIT_MARKS)
+
+
+def _is_byline(text: str, words: int) -> bool:
+    """Tell whether a short line is a byline ("By Jane Doe") or a dateline."""
+    if _BYLINE_RE.match(text):
+        return True
+    if words > _DATELINE_MAX_WORDS and ends_sentence(text):
+        return False
+    return _DIGIT_RE.search(text) is not None and _DATELINE_RE.search(text) is not None
 
 
 def _marker(text: str, low: str) -> Cue | None:
@@ -172,8 +233,11 @@ def _marker(text: str, low: str) -> Cue | None:
         return Cue(SPONSOR, "sponsor label")
     if TEASER_CLOSER_RE.match(low):
         return Cue(END, "read-more link")
-    if low.rstrip(" :") in _LIST_HEADINGS:
+    heading = low.rstrip(" :")
+    if heading in _LIST_HEADINGS:
         return Cue(HEADING, "teaser list heading")
+    if heading in _TOPIC_HEADINGS:
+        return Cue(CLOSER, "topic list")
     if BARRIER_RE.match(low):
         if _NOT_TEASERS_RE.match(low):
             return Cue(CLOSER, "comments or share buttons")
@@ -203,6 +267,25 @@ _LIST_HEADINGS: Final = frozenset(
 )
 
 
+# Headings of a page's topic or tag links: what follows them is no teaser.
+_TOPIC_HEADINGS: Final = frozenset(
+    {
+        "topics",
+        "tags",
+        "keywords",
+        "themen",
+        "schlagwörter",
+        "sujets",
+        "mots-clés",
+        "temas",
+        "etiquetas",
+        "tópicos",
+        "argomenti",
+        "onderwerpen",
+    }
+)
+
+
 def is_label(text: str, words: int) -> bool:
     """Tell whether a line is a short label: a few words not ending like a sentence."""
     return words <= LABEL_MAX_WORDS and not ends_sentence(text)
@@ -219,11 +302,16 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_sponsored_text(text: str) -> bool:
-    """Tell whether teaser text carries a sponsor phrase or a call to action."""
-    low = text.lower()
-    return bool(_SPONSOR_INLINE_RE.search(low) or _CALL_TO_ACTION_RE.search(low))
-
-
-def count_words(text: str) -> int:
-    """Count the words of a line the way the region finder does."""
-    return word_count(text)
+    """Tell whether teaser text names a sponsor or ends with a call to action."""
+    for piece in _SPONSOR_PIECES:
+        if piece in text:
+            if _SPONSOR_INLINE_RE.search(text):
+                return True
+            break
+    end = len(text) - 1
+    lo = start = max(0, end - _LAST_SENTENCE_MAX_CHARS)
+    for mark in _SENTENCE_BREAKS:
+        at = text.rfind(mark, lo, end)
+        if at >= 0:
+            start = max(start, at + len(mark))
+    return _CALL_TO_ACTION_RE.match(text, start) is not None

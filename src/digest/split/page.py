@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digest.split.cues import Cue, classify, count_words
+from digest.split._lines import word_count
+from digest.split.cues import Cue, classify
 from digest.split.result import Image, Teaser
 
 BOILERPLATE: str = "boilerplate"
@@ -30,7 +31,7 @@ class Page:
         """Return the word count of line `i`."""
         n = self._words.get(i)
         if n is None:
-            n = self._words[i] = count_words(self.text[i])
+            n = self._words[i] = word_count(self.text[i])
         return n
 
     def cue(self, i: int) -> Cue:
@@ -97,6 +98,10 @@ class TeaserDraft:
     def has_text(self) -> bool:
         """Tell whether the teaser has a title or summary yet."""
         return self.title >= 0 or bool(self.summary)
+
+    def wants_section(self) -> bool:
+        """Tell whether a section label may follow: a title, and nothing after it yet."""
+        return self.title >= 0 and self.section < 0 and not self.summary
 
     def is_head_only(self) -> bool:
         """Tell whether only the label was seen, so an image may still join."""

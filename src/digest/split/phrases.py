@@ -22,12 +22,12 @@ from typing import Final
 # minister were..." is prose.
 BARRIER_MAX_WORDS: Final = 8
 
-_BARRIERS: Final = (
-    # comment threads
+# Headings and markers of a reader-comment thread.
+_COMMENT_HEADINGS: Final = (
     r"\d+\s+(?:comments?|responses?|replies|reactions?)",
     r"(?:show|view|load|see|read)\s+(?:all\s+)?(?:\d+\s+)?comments?",
     r"comments?(?:\s*\(\d+\))?",
-    r"(?:leave|post|add|write)\s+an?\s+(?:comment|reply)",
+    r"(?:leave|post|add|write|submit)\s+(?:an?\s+|your\s+)?(?:comment|reply)",
     r"(?:join|start)\s+the\s+(?:conversation|discussion)",
     r"(?:what\s+do\s+you\s+think|share\s+your\s+thoughts|have\s+your\s+say)",
     r"discussion|conversation",
@@ -44,13 +44,18 @@ _BARRIERS: Final = (
     r"|balas|返信|回复|답글)(?:\s*[↓→])?",
     r"\d+\s+(?:thoughts?|opiniones|comentários|kommentare|commentaires)\s+(?:on|about|sobre|zu|sur)\b.*",
     r"(?:responses?|replies|comments?)\s+(?:to|on)\s+.*",
-    # related and recommended links
-    r"related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics|reading|links|videos?))?",
+    r"trackbacks?|pingbacks?|talkback|(?:newer|older)\s+(?:post|entry|comments)s?.*",
+)
+# Headings of what follows a story: related and recommended links, share and tag rows.
+_BARRIERS: Final = (
     r"(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested))",
+    r"(?:вам\s+)?(?:также\s+)?(?:может\s+быть\s+интересно|может\s+понравиться|рекомендуем)",
+    r"(?:te\s+puede\s+interesar|ces\s+articles\s+peuvent\s+vous\s+intéresser"
+    r"|może\s+cię\s+(?:też\s+)?zainteresować|dit\s+vind\s+je\s+misschien\s+ook\s+leuk"
+    r"|bunlar\s+da\s+ilginizi\s+çekebilir|anda\s+mungkin\s+juga\s+suka)",
     r"(?:recommended|suggested)(?:\s+(?:for\s+you|articles?|stories|reading|videos?))?",
     r"more\s+(?:from|on|in|about|stories|articles|news|to\s+explore|like\s+this)\b.*",
-    r"(?:popular|trending|latest|top|recent|other|similar|previous|next)\s+"
-    r"(?:posts?|articles?|stories|news|now|videos?|headlines)",
+    r"(?:other|similar|previous|next)\s+(?:posts?|articles?|stories|news|videos?)",
     r"(?:read|see|watch)\s+next",
     r"(?:around|elsewhere)\s+(?:the\s+)?(?:web|site)",
     r"(?:sponsored|promoted)\s+(?:content|stories|links)",
@@ -75,6 +80,7 @@ _BARRIERS: Final = (
     r"like\s+this:|spread\s+the\s+word",
     r"(?:tags?|filed\s+under|categories|topics)\s*:",
     r"about\s+the\s+author|author\s+bio",
+    r"posted\s+(?:by|in)\s+\S.{0,80}",
     r"(?:teilen|partager|compartir|compartilhar|condividi|поделиться)\b",
 )
 
@@ -109,7 +115,15 @@ _BOILERPLATE: Final = (
         "share buttons",
         r"(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail"
         r"|print|telegram|tumblr|pocket|flipboard|messenger|google\+?|copy\s+link|youtube"
-        r"|instagram|rss(?:\s+feed)?)$",
+        r"|instagram|rss(?:\s+feed)?|digg(?:\s+this)?|del\.icio\.us|delicious|stumbleupon"
+        r"|technorati|myspace|bookmark(?:\s+this)?|permalink|printer[-\s]friendly(?:\s+version)?"
+        r"|print\s+this(?:\s+(?:article|page|story))?|e-?mail\s+this(?:\s+(?:article|page|story))?"
+        r"|e-?mail\s+(?:it\s+)?to\s+a\s+friend|send\s+to\s+a\s+friend)$",
+    ),
+    (
+        "page furniture",
+        r"(?:listen\s+to\s+this\s+(?:article|story)|this\s+(?:article|story)\s+is\s+more\s+than"
+        r"|(?:estimated\s+)?reading\s+time|\d+\s+min(?:ute)?s?\s+read$)",
     ),
     ("follow prompt", r"(?:follow\s+(?:us|me)\b|like\s+us\s+on|join\s+us\s+on)"),
     (
@@ -132,8 +146,11 @@ _CREDITS: Final = (
     r"\(?(?:ap|afp|getty|reuters|epa|dpa|ansa|efe|shutterstock)\b[\w ]*(?:photo|images|/)",
 )
 # A caption that names its credit at the end: "... the 14th century (Image: GETTY)".
+# Searched in the last CAPTION_TAIL_CHARS of a line that does not itself open with a bracket.
+CAPTION_TAIL_CHARS: Final = 80
 CAPTION_TAIL_RE: Final = re.compile(
-    r"[^(\[].*[(\[](?:image|photo|picture|pic|foto|bild|credit|source|video)s?\s*(?:credit)?\s*[:|][^()\[\]]*[)\]]$"
+    r"[(\[](?:image|photo|picture|pic|foto|bild|credit|source|video)s?\s*(?:credit)?\s*[:|]"
+    r"[^()\[\]]*[)\]]$"
 )
 # Photo agencies that end a credit line ("Patrick Semansky, ASSOCIATED PRESS"): tested with
 # str.endswith on the lowercased line, which is cheaper than a pattern that scans.
@@ -157,9 +174,11 @@ CREDIT_SUFFIXES: Final = (
 # Headings of a box of links that a page may insert in the middle of a story ("Related",
 # "Read also", "Don't miss"): a story does not run across one, but may resume after it.
 _BOX_HEADINGS: Final = (
-    r"related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics|reading|links|videos?))?",
+    r"related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics|reading|links|videos?"
+    r"|tags|searches))?",
     r"(?:read|see)\s+(?:more|also)|(?:don't|do\s+not)\s+miss|also\s+read|further\s+reading",
     r"(?:the\s+)?most\s+(?:read|popular|viewed|shared|commented|emailed)(?:\s+(?:in|on|from)\s.*)?",
+    r"(?:popular|trending|latest|top|recent)\s+(?:posts?|articles?|stories|news|now|videos?|headlines)",
     r"mehr\s+zum\s+thema|lesen\s+sie\s+auch|à\s+lire\s+aussi|à\s+voir\s+aussi|lire\s+aussi",
     r"veja\s+tamb[ée]m|leia\s+(?:tamb[ée]m|mais)|lea\s+tambi[ée]n|ver\s+tambi[ée]n|leggi\s+anche",
     r"lees\s+ook|baca\s+juga|читайте\s+также|zobacz\s+(?:też|także)|関連記事|相关阅读|관련\s*기사",
@@ -171,8 +190,14 @@ def _alternation(patterns: tuple[str, ...]) -> str:
 
 
 # A barrier phrase must be the whole line, give or take brackets, counts and punctuation.
-BARRIER_RE: Final = re.compile(rf"[\W\d]*(?:{_alternation(_BARRIERS + _BOX_HEADINGS)})[\s\W\d]*$")
-BOX_HEADING_RE: Final = re.compile(rf"[\W\d]*(?:{_alternation(_BOX_HEADINGS)})[\s\W\d]*$")
+def _whole_line(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile phrases that must fill the line, give or take counts and punctuation."""
+    return re.compile(rf"[\W\d]*(?:{_alternation(patterns)})[\s\W\d]*$")
+
+
+BARRIER_RE: Final = _whole_line(_COMMENT_HEADINGS + _BARRIERS + _BOX_HEADINGS)
+COMMENT_HEADING_RE: Final = _whole_line(_COMMENT_HEADINGS)
+BOX_HEADING_RE: Final = _whole_line(_BOX_HEADINGS)
 
 # A comment's header: "Name says:", "Name on May 2, 2019 at 4:47 pm said:", "Name wrote:".
 # Only trusted with a time or date on the line or the next (see `_lines`).
@@ -230,6 +255,15 @@ SOCIAL_WORDS: Final = frozenset(
         "tweet",
         "baixar",
         "download",
+        "digg",
+        "delicious",
+        "stumbleupon",
+        "technorati",
+        "myspace",
+        "buzz",
+        "bookmark",
+        "xing",
+        "hatena",
     ]
 )
 BOILERPLATE_RE: Final = re.compile(
@@ -241,6 +275,11 @@ TEASER_CLOSER_RE: Final = re.compile(
     r"(?:(?:read|see|view)\s+more|keep\s+reading|continue\s+reading|show\s+(?:more|less)"
     r"|weiterlesen|lire\s+la\s+suite|leer\s+m[áa]s|leia\s+mais|continua\s+a\s+leggere"
     r"|lees\s+meer|читать\s+далее|続きを読む|\W)+$"
+)
+# A call to subscribe anywhere in a short line ("Stay up to date. Subscribe to our newsletter.").
+SUBSCRIBE_RE: Final = re.compile(
+    r"\b(?:subscribe\s+(?:to|now|today|for)|sign\s+up\s+(?:for|to|now|today)|our\s+newsletter"
+    r"|newsletter\s+sign|abonnieren\s+sie|abonnez-vous|suscr[íi]bete|inscreva-se|iscriviti)\b"
 )
 # Cookie notices run long, so they get their own pattern, searched only in lines that
 # mention cookies at all.

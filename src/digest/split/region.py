@@ -4,14 +4,20 @@ The page is cut into units (one line, or several hard-wrapped lines joined).  Pr
 those that end like a sentence or are long, earn their word count; every other unit costs
 more the longer the run of non-prose it sits in, so a subheading inside a story is cheap
 and a navigation menu is expensive; captions, photo credits and read-more links cost a
-fixed price, since they stand between stories more often than inside one.  The story is
-the maximum-sum contiguous run of units that crosses no barrier line ("Comments",
-"Related articles", a comment's "Name says:"), widened by a strong run close by when an
-inserted box cut the story in two.
+fixed price, since they stand between stories more often than inside one.  Prose earns
+less where it looks like a teaser (a lone paragraph between short lines, a line cut off
+without a full stop) or sits in a comment thread; the items of a list announced by a
+line ending in ':' earn a little.
+
+The story is the maximum-sum contiguous run of units that crosses no barrier line
+("Comments", "Related articles", a comment's "Name says:"), starting after the headline
+when the title is known, and widened by a strong run close by when an inserted box
+("Related", "Most read") cut the story in two.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -20,6 +26,7 @@ from typing import Final
 from digest.split._lines import (
     BARRIER,
     BOX,
+    COMMENTS,
     CREDIT,
     PROSE,
     SHORT,
@@ -45,16 +52,34 @@ class Params:
     # What a long prose unit that does not end like a sentence earns per word: mostly
     # teasers cut off at a fixed length.
     open_share: float = 0.5
+    # What a short line earns per word in a list announced by a line ending in ':'.
+    list_share: float = 0.5
+    # What prose earns per word after a comment thread has started.
+    comment_share: float = 0.3
     # A second run joins the story when at most this many units lie between ...
-    gap_units: int = 8
+    gap_units: int = 16
     # ... and it is at least this strong relative to the main run.
     second_share: float = 0.15
 
 
 PARAMS: Final = Params()
 
+# A run after the headline is the story if it is at least this strong relative to the
+# best run anywhere; a weaker one means the title matched a teaser, not the headline.
+_ANCHOR_SHARE: Final = 0.5
+# Comment markers only open a thread after this much prose (a menu may say "Comments").
+_STORY_MIN_WORDS: Final = 100
+# A list is announced by a line ending in ':' of at least this many words ("Tags:" is not).
+_LIST_INTRO_WORDS: Final = 4
 # The shortest line that may be the first part of a hard-wrapped paragraph.
 _WRAP_MIN_WORDS: Final = 5
+# Hard-wrapped pages: widths between these, and at least this many lines running on into
+# the next; a line runs on when it is at least 3/4 of the width and at most a little over.
+_WRAP_MIN_CHARS: Final = 40
+_WRAP_MAX_CHARS: Final = 100
+_WRAP_MIN_LINES: Final = 6
+_WRAP_SLACK: Final = 3
+_NO_WRAP: Final = 1 << 30
 # Short lines up to this many words inside the story are kept as subheadings or list items.
 _INNER_MAX_WORDS: Final = 20
 
@@ -84,7 +109,7 @@ class _Units:
 
     __slots__ = ("end", "first", "kind", "stop", "words")
 
-    def __init__(self, feats: Lines, begin: int, min_words: int) -> None:
+    def __init__(self, feats: Lines, min_words: int) -> None:
         self.first: list[int] = []  # position of the unit's first line
         self.stop: list[int] = []  # position after its last line
         self.words: list[int] = []
@@ -98,19 +123,23 @@ class _Units:
             feats.ends,
         )
         count = len(texts)
-        k = begin
+        width = _wrap_width(index, texts)
+        full = width * 3 // 4 if width else _NO_WRAP
+        k = 0
         while k < count:
             j, total = k, words[k]
-            # A line of some length that stops mid-sentence and is followed directly by
-            # one starting in lower case is the same paragraph, wrapped at a fixed width.
+            # A line followed directly by another is the same paragraph when the page is
+            # hard-wrapped and the line fills the width, or when the line stops
+            # mid-sentence and the next one goes on in lower case.
             while (
                 j + 1 < count
-                and not ends[j]
-                and words[j] >= _WRAP_MIN_WORDS
                 and index[j + 1] == index[j] + 1
                 and kinds[j] < BARRIER
                 and kinds[j + 1] < BARRIER
-                and texts[j + 1][:1].islower()
+                and (
+                    full <= len(texts[j]) <= width + _WRAP_SLACK
+                    or (not ends[j] and words[j] >= _WRAP_MIN_WORDS and texts[j + 1][:1].islower())
+                )
             ):
                 j += 1
                 total += words[j]
@@ -126,24 +155,52 @@ class _Units:
             k = j + 1
 
 
+def _wrap_width(index: Sequence[int], texts: Sequence[str]) -> int:
+    """Return the width a hard-wrapped page was wrapped at, or 0 if it was not."""
+    lengths = sorted(
+        len(texts[j])
+        for j in range(len(texts) - 1)
+        if index[j + 1] == index[j] + 1 and _WRAP_MIN_CHARS <= len(texts[j]) <= _WRAP_MAX_CHARS
+    )
+    if len(lengths) < _WRAP_MIN_LINES:
+        return 0
+    width = lengths[len(lengths) * 9 // 10]
+    # Wrapped lines crowd just under the width; a list of headlines spreads out.
+    near = sum(1 for n in lengths if n * 20 >= width * 17)
+    return width if 2 * near >= len(lengths) else 0
+
+
 def _scores(units: _Units, params: Params) -> list[float]:
     """Score each unit: prose earns its words, other units cost more along a run."""
     kinds, words, ends = units.kind, units.words, units.end
     scores: list[float] = []
     run = 0
     last = len(kinds) - 1
+    seen = 0  # words of prose ending like a sentence so far
+    comments = 1.0  # what prose earns per word, once a comment thread has started
+    listing = False  # inside the items of a list that a line ending in ':' announced
     for k, kind in enumerate(kinds):
         if kind == PROSE:
             run = 0
-            share = 1.0
+            share = comments
+            if ends[k]:
+                seen += words[k]
             if (k == 0 or kinds[k - 1] != PROSE) and (k == last or kinds[k + 1] != PROSE):
-                share = params.lone_share
+                share *= params.lone_share
             if not ends[k]:
                 share *= params.open_share
             scores.append(words[k] * share)
+        elif kind == SHORT and listing:
+            scores.append(words[k] * params.list_share)
         else:
             run += 1
             scores.append(-params.picture_cost if kind >= CREDIT else -params.run_cost * run)
+            # Comment markers after some prose start the thread: its posts read like prose.
+            if kind == COMMENTS and seen >= _STORY_MIN_WORDS:
+                comments = params.comment_share
+        listing = (ends[k] == ":" and kind <= PROSE and words[k] >= _LIST_INTRO_WORDS) or (
+            listing and kind == SHORT
+        )
     return scores
 
 
@@ -154,7 +211,7 @@ def _best_run(
     best = (-1, -1, 0.0)
     start, total = lo, 0.0
     for k in range(lo, hi):
-        if kinds[k] == BARRIER or kinds[k] == BOX:
+        if BARRIER <= kinds[k] <= BOX:
             start, total = k + 1, 0.0
             continue
         if total <= 0.0:
@@ -166,7 +223,11 @@ def _best_run(
 
 
 def _widen(
-    kinds: Sequence[int], scores: Sequence[float], best: tuple[int, int, float], params: Params
+    kinds: Sequence[int],
+    scores: Sequence[float],
+    best: tuple[int, int, float],
+    floor: int,
+    params: Params,
 ) -> tuple[int, int]:
     """Add strong runs just before or after the best run that an inserted box cut off."""
     first, last, total = best
@@ -179,19 +240,24 @@ def _widen(
         if (
             0 <= after[0] < near
             and after[2] >= share * total
-            and BARRIER not in kinds[last + 1 : after[0]]
+            and not _hard_stop(kinds, last + 1, after[0])
         ):
             last, total, changed = after[1], total + after[2], True
-        near = max(0, first - gap - 1)
-        before = _best_run(kinds, scores, max(0, near - 4 * gap), first)
+        near = max(floor, first - gap - 1)
+        before = _best_run(kinds, scores, max(floor, near - 4 * gap), first)
         if (
             before[0] >= 0
             and before[1] >= near
             and before[2] >= share * total
-            and BARRIER not in kinds[before[1] + 1 : first]
+            and not _hard_stop(kinds, before[1] + 1, first)
         ):
             first, total, changed = before[0], total + before[2], True
     return first, last
+
+
+def _hard_stop(kinds: Sequence[int], lo: int, hi: int) -> bool:
+    """Tell whether units [lo, hi) hold a barrier or comment marker (a box does not count)."""
+    return BARRIER in kinds[lo:hi] or COMMENTS in kinds[lo:hi]
 
 
 def _title_position(feats: Lines, title: str | None) -> int:
@@ -211,14 +277,23 @@ def find_region(
 ) -> Region:
     """Find the story body in `lines` (a page's text lines), anchored after `title` if given."""
     feats = line_features(lines, params.min_words)
-    units = _Units(feats, _title_position(feats, title) + 1, params.min_words)
+    units = _Units(feats, params.min_words)
     if not units.kind:
         return EMPTY
     scores = _scores(units, params)
     best = _best_run(units.kind, scores, 0, len(scores))
     if best[0] < 0:
         return EMPTY
-    first, last = _widen(units.kind, scores, best, params)
+    # The story starts after the headline, unless what follows the headline is much weaker
+    # than the best run elsewhere (the title matched a teaser, not the headline).
+    floor = 0
+    headline = _title_position(feats, title)
+    if headline >= 0:
+        after = bisect_right(units.first, headline)
+        anchored = _best_run(units.kind, scores, after, len(scores))
+        if anchored[0] >= 0 and anchored[2] >= _ANCHOR_SHARE * best[2]:
+            best, floor = anchored, after
+    first, last = _widen(units.kind, scores, best, floor, params)
     return _region(feats, units, first, last)
 
 
@@ -237,7 +312,10 @@ def _region(feats: Lines, units: _Units, first: int, last: int) -> Region:
         # Short lines inside the story are subheadings, or the items of a list when they
         # follow a sentence ending in ':', unless they are the links of an inserted box.
         if kind == PROSE or (
-            kind == SHORT and not in_box and (after_colon or units.words[u] <= _INNER_MAX_WORDS)
+            kind == SHORT
+            and not in_box
+            and units.first[u] not in reason
+            and (after_colon or units.words[u] <= _INNER_MAX_WORDS)
         ):
             paragraphs.append(tuple(index[units.first[u] : units.stop[u]]))
             after_colon = units.end[u] == ":" or (after_colon and kind == SHORT)
@@ -247,6 +325,7 @@ def _region(feats: Lines, units: _Units, first: int, last: int) -> Region:
                 reasons[index[k]] = reason.get(k) or why
     if not paragraphs:
         return EMPTY
+    # Furniture anywhere on the page keeps its reason (none of it is in a paragraph).
     for k, why in reason.items():
         reasons.setdefault(index[k], why)
     return Region(

@@ -20,6 +20,7 @@ from digest.split.cues import (
     MARKER_MAX_WORDS,
     MORE_FROM,
     TEXT,
+    TITLE_MAX_WORDS,
     TITLE_MIN_WORDS,
     ends_sentence,
     is_label,
@@ -37,10 +38,13 @@ _REPEAT_MIN_WORDS = 8
 # Only the first few body paragraphs are checked for a caption or headline the body took in.
 _HEAD_CHECKS = 3
 _NOT_PLACED = "not placed by the splitter"
+_BODY = ("body", "story text")
+# No marker line of at most MARKER_MAX_WORDS words is longer than this.
+_MARKER_MAX_CHARS = 120
 
 
 @dataclass(slots=True)
-class Header:
+class _Header:
     """The lines found above the story body."""
 
     title: int = -1
@@ -59,15 +63,16 @@ def assemble(
     want = _norm(title) if title else ""
     body = _trim_head(page, body, want)
     head_end = body[0][0] if body else _first_marker(page)
-    header = read_header(page, page.nonblank(0, head_end), want, source)
+    header = _read_header(page, page.nonblank(0, head_end), want, source)
     repeats = _repeats(page, header)
     body = _cut_end(page, body, max(region.end, head_end), repeats)
     body_end = body[-1][-1] if body else head_end - 1
+    roles = page.roles
     for para in body:
         for i in para:
-            page.put(i, "body", "story text")
-    for i in page.nonblank(head_end, body_end + 1):
-        if i not in page.roles:
+            roles[i] = _BODY
+    for i in range(head_end, body_end + 1):
+        if text[i] and i not in roles:
             page.boiler(i, region.reasons.get(i) or page.cue(i).reason or "inside story")
     tail = read_tail(page, page.nonblank(body_end + 1, len(text)), header.image, repeats)
     story = Story(
@@ -88,16 +93,16 @@ def assemble(
     )
 
 
-def read_header(page: Page, idxs: Sequence[int], want: str, source: str | None) -> Header:
+def _read_header(page: Page, idxs: Sequence[int], want: str, source: str | None) -> _Header:
     """Label the non-blank lines `idxs` above the body; `want` is the normalised title hint."""
-    header = Header()
+    header = _Header()
     site = source.casefold() if source else None
     hinted = next((i for i in idxs if _same_title(page.text[i], want)), -1) if want else -1
     lines: list[int] = []  # candidates for headline, kicker, dek, section and photo
     for i in idxs:
-        kind = page.cue(i).kind
         if i == hinted:
             continue
+        kind = page.cue(i).kind
         if kind == TEXT and site is not None and page.text[i].casefold() == site:
             page.boiler(i, "site name")
         elif kind in (TEXT, CREDIT, CREDIT_LINE):
@@ -115,19 +120,31 @@ def read_header(page: Page, idxs: Sequence[int], want: str, source: str | None) 
             page.boiler(i, "before story")
         return header
     at = lines.index(header.title)
-    page.put(header.title, "title", "headline" if want else "first headline-like line")
+    page.put(
+        header.title, "title", "headline" if hinted >= 0 else "headline-like line above the story"
+    )
     _read_kicker(page, lines[:at], header)
     for k, i in enumerate(lines[at + 1 :]):
         text, words = page.text[i], page.words(i)
         if k == 0 and words >= DEK_MIN_WORDS:
             header.dek = i
             page.put(i, "dek", "standfirst under the headline")
-        elif header.section < 0 and is_section_label(text, words):
+        elif (
+            header.section < 0
+            and is_section_label(text, words)
+            # right under the headline block or right above the story, not amid buttons
+            and (i == idxs[-1] or _adjacent(page, max(header.title, header.dek), i))
+        ):
             header.section = i
             page.put(i, "section", "section label above the story")
         else:
             page.boiler(i, page.cue(i).reason or "between headline and story")
     return header
+
+
+def _adjacent(page: Page, above: int, below: int) -> bool:
+    """Tell whether only blank lines stand between lines `above` and `below`."""
+    return not any(page.text[above + 1 : below])
 
 
 def _find_image(page: Page, lines: list[int], image: ImageDraft) -> list[int]:
@@ -143,8 +160,9 @@ def _find_image(page: Page, lines: list[int], image: ImageDraft) -> list[int]:
             else:
                 page.boiler(i, "photo credit of another picture")
         elif kind == CREDIT:
+            # The caption is the line right above its credit, with nothing in between.
             prev = lines[k - 1] if k else -1
-            is_caption = prev >= 0 and page.cue(prev).kind == TEXT
+            is_caption = prev >= 0 and page.cue(prev).kind == TEXT and _adjacent(page, prev, i)
             if image.is_empty():
                 image.credit = i
                 page.put(i, "credit", "photo credit")
@@ -184,17 +202,36 @@ def _repeated_line(page: Page, lines: Sequence[int]) -> str:
 
 
 def _find_title(page: Page, lines: Sequence[int]) -> int:
-    """Return the first headline-like line: long enough, else ending like a sentence."""
-    for i in lines:
-        if page.words(i) >= TITLE_MIN_WORDS:
-            return i
-    for i in lines:
-        if ends_sentence(page.text[i]):
-            return i
-    return -1
+    """Return the headline: the headline-sized line nearest above the body.
+
+    Menus and site furniture come first on a page and the headline sits right above the
+    story, so the search runs upwards.  The nearest line is the standfirst of a
+    headline-sized line right above it when it ends with a full stop and that one does not
+    (headlines seldom do), or when it is the longer of the two.
+    """
+    sized = [k for k, i in enumerate(lines) if _is_headline_sized(page, i)]
+    if not sized:
+        return -1
+    k = sized[-1]
+    if len(sized) > 1 and sized[-2] == k - 1:
+        above, near = lines[k - 1], lines[k]
+        stop_near = page.text[near][-1] == "."
+        if (stop_near and page.text[above][-1] != ".") or (
+            page.words(near) >= DEK_MIN_WORDS and page.words(near) > page.words(above)
+        ):
+            return above
+    return lines[k]
 
 
-def _read_kicker(page: Page, before: Sequence[int], header: Header) -> None:
+def _is_headline_sized(page: Page, i: int) -> bool:
+    """Tell whether a line could be a headline: not a label, not a paragraph."""
+    words = page.words(i)
+    return TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS or (
+        words < TITLE_MIN_WORDS and ends_sentence(page.text[i])
+    )
+
+
+def _read_kicker(page: Page, before: Sequence[int], header: _Header) -> None:
     """Take the short labels right above the headline as kicker; a longer run is a menu."""
     candidates = set(before)
     run: list[int] = []
@@ -221,10 +258,10 @@ def _trim_head(page: Page, body: list[tuple[int, ...]], want: str) -> list[tuple
             break
         i = body[0][0]
         nxt = body[1][0]
-        after = page.nonblank(i + 1, nxt + 1)
+        between = page.nonblank(i + 1, nxt)
         if (
             (want and _same_title(text[i], want))
-            or (after and page.cue(after[0]).kind == CREDIT)
+            or (between and page.cue(between[0]).kind == CREDIT)
             or text[i] == text[nxt]
         ):
             body = body[1:]
@@ -239,10 +276,13 @@ def _cut_end(
     """End the body at a teaser marker or a copy of a header line inside the region."""
     if not body:
         return body
+    text = page.text
     for i in page.nonblank(body[0][0], end + 1):
-        if page.words(i) > MARKER_MAX_WORDS:
+        # Markers and copied labels are short and no sentences: cheap tests come first.
+        line = text[i]
+        if len(line) > _MARKER_MAX_CHARS or line[-1] in ".!?" or page.words(i) > MARKER_MAX_WORDS:
             continue
-        if page.text[i].casefold() in repeats or page.cue(i).kind in (MORE_FROM, HEADING):
+        if line.casefold() in repeats or page.cue(i).kind in (MORE_FROM, HEADING):
             return [para for para in body if para[-1] < i]
     return body
 
@@ -255,7 +295,7 @@ def _first_marker(page: Page) -> int:
     return len(page.text)
 
 
-def _repeats(page: Page, header: Header) -> dict[str, str]:
+def _repeats(page: Page, header: _Header) -> dict[str, str]:
     """Map the casefolded header lines to the reason a later copy of them is boilerplate."""
     text = page.text
     found = {
@@ -273,13 +313,14 @@ def _labels(page: Page, first_line: int) -> tuple[tuple[LineLabel, ...], tuple[B
     labels: list[LineLabel] = []
     boilerplate: list[Boilerplate] = []
     roles = page.roles
-    for i, line in enumerate(page.text):
+    unplaced = (BOILERPLATE, _NOT_PLACED)
+    for i, line in enumerate(page.text, first_line):
         if not line:
             continue
-        role, reason = roles.get(i) or (BOILERPLATE, _NOT_PLACED)
-        labels.append(LineLabel(i + first_line, line, role, reason))
+        role, reason = roles.get(i - first_line, unplaced)
+        labels.append(LineLabel(i, line, role, reason))
         if role == BOILERPLATE:
-            boilerplate.append(Boilerplate(i + first_line, line, reason))
+            boilerplate.append(Boilerplate(i, line, reason))
     return tuple(labels), tuple(boilerplate)
 
 
@@ -290,6 +331,8 @@ def _more_from(page: Page, i: int) -> str | None:
 
 def _same_title(line: str, want: str) -> bool:
     """Tell whether a line is the headline given as the normalised hint `want`."""
+    if len(line) > 3 * len(want) + 40:
+        return False  # far too long, whatever its spacing: spare normalising it
     got = _norm(line)
     if got == want:
         return True

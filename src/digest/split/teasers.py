@@ -89,13 +89,16 @@ class _TailReader:
         self.closed = False  # past comments or footer: plain text is no teaser
         self.lead_open = True  # nothing but furniture since the story: a credit is the lead's
         self.pending_sponsor = False
-        self.kinds = [self._kind(i, repeats) for i in idxs]
+        lengths = {len(key) for key in repeats}
+        self.kinds = [self._kind(i, repeats, lengths) for i in idxs]
         self.ends_ahead = self._ends_ahead()
         self.shape = self._shapes()
 
-    def _kind(self, i: int, repeats: Mapping[str, str]) -> str:
+    def _kind(self, i: int, repeats: Mapping[str, str], lengths: set[int]) -> str:
         """Return the cue kind of line `i`, with copies of header lines as boilerplate."""
-        reason = repeats.get(self.page.text[i].casefold())
+        text = self.page.text[i]
+        # Comparing lengths first spares casefolding every long teaser line.
+        reason = repeats.get(text.casefold()) if len(text) in lengths else None
         if reason is not None:
             self.page.boiler(i, reason)
             return ""
@@ -142,11 +145,16 @@ class _TailReader:
         if not kind:
             return  # a copy of a header line, labelled already
         page = self.page
-        if kind == TEXT and self.shape[k] == _PLAIN and not self.active:
-            if self.closed or not self.ends_ahead[k]:
-                page.boiler(i, "after teasers" if self.closed else "after story")
-                self.lead_open = False
-                return
+        # Plain text outside a teaser list is a teaser only when a read-more link follows.
+        if (
+            kind == TEXT
+            and self.shape[k] == _PLAIN
+            and not self.active
+            and (self.closed or not self.ends_ahead[k])
+        ):
+            page.boiler(i, "after teasers" if self.closed else "after story")
+            self.lead_open = False
+            return
         if self.lead_open and self._lead_credit(kind, i):
             return
         self.lead_open = False
@@ -163,8 +171,13 @@ class _TailReader:
             self.active = True
             page.boiler(i, "teaser list heading")
         elif kind == END:
-            self.close()
-            page.boiler(i, "read-more link")
+            if self.cur is None and not self.active:
+                # A "Read more" with no teaser above it heads the list below it.
+                self.active = True
+                page.boiler(i, "teaser list heading")
+            else:
+                self.close()
+                page.boiler(i, "read-more link")
         elif kind == SPONSOR:
             self._sponsor(i)
         elif kind == CLOSER:
@@ -244,26 +257,27 @@ class _TailReader:
             cur.image.caption = i
             page.put(i, cur.role("caption"), "photo caption")
             return
+        self._plain(k, i)
+
+    def _plain(self, k: int, i: int) -> None:
+        """Place a line that is no label or caption: section, title or summary."""
+        page = self.page
         text, words = page.text[i], page.words(i)
-        prose = ends_sentence(text) or words > TEASER_TITLE_MAX_WORDS
         cur = self.cur
-        if cur is not None and cur.title >= 0 and not cur.summary and cur.section < 0:
-            if is_section_label(text, words):
-                cur.section = i
-                page.put(i, cur.role("section"), "short label under the teaser title")
-                return
+        if cur is not None and cur.wants_section() and is_section_label(text, words):
+            cur.section = i
+            page.put(i, cur.role("section"), "short label under the teaser title")
+            return
+        prose = ends_sentence(text) or words > TEASER_TITLE_MAX_WORDS
         if (
             cur is None
             or (cur.summary and not (prose and self.ends_ahead[k]))
             or (cur.title >= 0 and not prose and not cur.summary)
         ):
             cur = self._new(i)
+        # A headline-sized line opens a teaser; after a photo it may even end like a sentence.
         structured = cur.label >= 0 or not cur.image.is_empty()
-        if (
-            cur.title < 0
-            and not cur.summary
-            and (not prose or (structured and words <= TEASER_TITLE_MAX_WORDS))
-        ):
+        if not cur.has_text() and (not prose or (structured and words <= TEASER_TITLE_MAX_WORDS)):
             cur.title = i
             page.put(i, cur.role("title"), "teaser headline")
         else:
@@ -279,7 +293,7 @@ class _TailReader:
         if not cur.sponsored:
             parts = [text[j] for j in cur.summary]
             if cur.title >= 0:
-                parts.append(text[cur.title])
-            cur.sponsored = any(is_sponsored_text(part) for part in parts)
+                parts.insert(0, text[cur.title])
+            cur.sponsored = bool(parts) and is_sponsored_text(" ".join(parts))
         self.tail.teasers.append(cur)
         self.cur = None

@@ -1,0 +1,254 @@
+"""Make the output files: decide which pages to plan and render, do it, stage the results.
+
+A page's key digests the settings, the plan's `version` of the page (what it shows besides
+article content), the text of every template it uses and the digest of every article it
+shows. A page whose key and file on disk match the last build's record is not rendered.
+There are two ways to find the pages to render:
+
+* `make_all` plans every page and compares keys: for a first build and after a change of
+  settings or site structure. Many pages are planned and rendered in worker processes,
+  each taking every n-th page of the plan.
+* `make_some` plans only the given pages: when settings and structure are unchanged, the
+  page set and each page's version and articles are as recorded, so only a page showing a
+  changed article or using a changed template can differ (`dirty_outputs` finds them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+
+import jinja2
+
+from .errors import ContentError, Problem
+from .feeds import FeedPlan, robots_page, sitemap_page
+from .model import Site
+from .output import Stage
+from .pages import Page, PagePlan
+from .render import ALL_TEMPLATES, Renderer
+from .state import OutputRecord, Stamp, digest_of, stamp_of
+
+# Below this many pages a worker pool costs more than it saves (see bench/README.md).
+PARALLEL_PAGES_MIN = 3000
+SHARES_PER_JOB = 4  # a few shares per worker even out uneven pages
+
+
+@dataclass
+class Made:
+    """The outputs of a build: a record for every file, and which were staged anew."""
+
+    records: dict[str, OutputRecord] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    rendered: int = 0
+
+    def add(self, path: str, record: OutputRecord, written: bool, rendered: bool) -> None:
+        """Record one output."""
+        self.records[path] = record
+        if written:
+            self.written.append(path)
+        self.rendered += rendered
+
+
+class Maker:
+    """Renders and stages pages whose key changed; shared by forked workers."""
+
+    def __init__(
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        settings: str,
+        digests: Mapping[str, str],
+        old: Mapping[str, OutputRecord],
+        stage: Stage,
+    ) -> None:
+        self.site = site
+        self.env = env
+        self.renderer = Renderer(env)
+        self.settings = settings
+        self.digests = digests  # article key -> digest of its file
+        self.old = old
+        self.stage = stage
+        self._texts: dict[str, str] = {}
+
+    def templates_digest(self, names: Iterable[str]) -> str:
+        """Digest of the current text of templates, by name (`*`: every template)."""
+        parts = []
+        for name in names:
+            text = self._texts.get(name)
+            if text is None:
+                if name == ALL_TEMPLATES[2:]:
+                    every = self.env.list_templates()
+                    text = digest_of(*every, *(self._source_digest(n) for n in every))
+                else:
+                    text = self._source_digest(name)
+                self._texts[name] = text
+            parts.append(text)
+        return digest_of(*parts)
+
+    def _source_digest(self, name: str) -> str:
+        try:
+            source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return "missing"
+        return hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def key(self, version: str, templates: Iterable[str], articles: Iterable[str]) -> str:
+        """The key of a page made from these inputs."""
+        shown = [f"{k}={self.digests.get(k, '-')}" for k in articles]
+        return digest_of(self.settings, version, self.templates_digest(templates), *shown)
+
+    def on_disk(self, path: str, stamp: Stamp) -> bool:
+        """Tell whether the output file is still as written (not changed or deleted by hand)."""
+        if self.stage.fresh:
+            return False
+        try:
+            return stamp_of(os.stat(os.path.join(self.stage.out_dir, path))) == stamp
+        except OSError:
+            return False
+
+    def make(self, page: Page, force: bool) -> tuple[OutputRecord, bool, bool]:
+        """Render and stage a page unless it is current: (record, written?, rendered?)."""
+        try:
+            names = tuple(sorted(t[2:] for t in self.renderer.template_deps(page.template)))
+        except jinja2.TemplateError:
+            names = ()  # rendering below reports the template problem with its location
+        key = self.key(page.version, names, page.keys)
+        old = self.old.get(page.path)
+        if not force and old is not None and old.key == key and self.on_disk(page.path, old.stamp):
+            return old, False, False
+        data = self.renderer.render(page).data
+        written, stamp = self.stage.put(page.path, data, compare=not self.stage.fresh)
+        return OutputRecord(stamp, key, page.version, names, page.keys), written, True
+
+    def make_static(self, rel: str, source: Path, digest: str) -> tuple[OutputRecord, bool, bool]:
+        """Copy a static file unless it is current."""
+        key = digest_of(self.settings, "static", digest)
+        old = self.old.get(rel)
+        if old is not None and old.key == key and self.on_disk(rel, old.stamp):
+            return old, False, False
+        written, stamp = self.stage.put(rel, source.read_bytes(), compare=not self.stage.fresh)
+        return OutputRecord(stamp, key, "", (), (), str(source)), written, True
+
+
+def dirty_outputs(maker: Maker) -> set[str]:
+    """Recorded pages whose key or file changed; valid only with unchanged settings/structure."""
+    return {
+        path
+        for path, rec in maker.old.items()
+        if rec.static is None
+        and (
+            maker.key(rec.version, rec.templates, rec.articles) != rec.key
+            or not maker.on_disk(path, rec.stamp)
+        )
+    }
+
+
+def make_some(maker: Maker, dirty: set[str], made: Made) -> None:
+    """Plan and render only the `dirty` pages; keep the records of all other pages."""
+    plan = PagePlan(maker.site)
+    fresh: dict[str, tuple[OutputRecord, bool]] = {}
+    for page in _plan(plan, dirty.__contains__):
+        record, written, _ = maker.make(page, force=True)
+        fresh[page.path] = (record, written)
+    if "robots.txt" in dirty:
+        record, written, _ = maker.make(robots_page(plan), force=True)
+        fresh["robots.txt"] = (record, written)
+    for path, old in maker.old.items():
+        if old.static is None:
+            record, written = fresh.get(path, (old, False))
+            made.add(path, record, written, path in fresh)
+
+
+def make_all(maker: Maker, jobs: int, made: Made, tick: Callable[[int], None]) -> None:
+    """Plan every page and render those whose key changed, in workers when there are many."""
+    plan = PagePlan(maker.site)
+    pages = len(maker.site.articles) + len(maker.old)
+    results: Iterable[_Result]
+    if jobs > 1 and pages >= PARALLEL_PAGES_MIN:
+        results = _in_workers(maker, jobs, tick)
+    else:
+        results = _share(maker, 0, 1, None, tick)
+    sitemap: list[tuple[str, datetime | None]] = []
+    for _seq, path, url, lastmod, record, written, rendered in results:
+        made.add(path, record, written, rendered)
+        if url is not None:
+            sitemap.append((url, lastmod))
+    for page in (sitemap_page(plan, sitemap), robots_page(plan)):
+        made.add(page.path, *maker.make(page, force=False))
+
+
+def _plan(plan: PagePlan, wanted: Callable[[str], bool] | None) -> Iterator[Page]:
+    yield from plan.pages(wanted)
+    yield from FeedPlan(plan).pages(wanted)
+
+
+_Result = tuple[int, str, str | None, datetime | None, OutputRecord, bool, bool]
+
+
+def _share(
+    maker: Maker,
+    share: int,
+    shares: int,
+    counter: Synchronized[int] | None,
+    tick: Callable[[int], None],
+) -> list[_Result]:
+    """Plan and make every `shares`-th page of the plan, starting at `share`."""
+    seq = itertools.count()
+    current = [-1]
+
+    def wanted(_path: str) -> bool:
+        # The plan asks once per page, in plan order: the count is the page's position.
+        number = next(seq)
+        if number % shares == share:
+            current[0] = number
+            return True
+        return False
+
+    results: list[_Result] = []
+    for page in _plan(PagePlan(maker.site), wanted if shares > 1 else None):
+        record, written, rendered = maker.make(page, force=False)
+        results.append((current[0], page.path, page.url, page.lastmod, record, written, rendered))
+        if counter is not None and len(results) % 50 == 0:
+            with counter.get_lock():
+                counter.value += 50
+        elif counter is None:
+            tick(len(results))
+    return results
+
+
+# What forked workers render: set just before the pool starts, read only by the workers.
+_JOB: list[tuple[Maker, int, Synchronized[int]]] = []
+
+
+def _work(share: int) -> list[_Result] | Problem:
+    maker, shares, counter = _JOB[0]
+    try:
+        return _share(maker, share, shares, counter, lambda _n: None)
+    except ContentError as exc:  # its arguments do not survive pickling: send the problem
+        return exc.problem
+
+
+def _in_workers(maker: Maker, jobs: int, tick: Callable[[int], None]) -> list[_Result]:
+    from .workers import pool, shared_counter, wait_for
+
+    shares = jobs * SHARES_PER_JOB
+    counter = shared_counter()
+    _JOB[:] = [(maker, shares, counter)]
+    try:
+        with pool(jobs) as workers:
+            pending = workers.map_async(_work, range(shares))
+            parts = wait_for(pending, lambda: tick(counter.value))
+    finally:
+        _JOB.clear()
+    for part in parts:
+        if isinstance(part, Problem):
+            raise ContentError(part.path, part.line, part.message, part.hint)
+    merged = [r for part in parts if not isinstance(part, Problem) for r in part]
+    merged.sort(key=lambda r: r[0])
+    return merged

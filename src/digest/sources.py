@@ -1,0 +1,167 @@
+"""Parse every article file once: later builds take unchanged files from the article cache.
+
+A file whose stamp matches the last build's record, or whose bytes hash to the recorded
+digest, is taken from the cache (`article_cache.py`); the rest are read, parsed and split,
+in a pool of forked workers when there are many. Workers send back cache lines, which are
+appended to the cache as they arrive and decoded by the parent meanwhile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .article import read_article
+from .article_cache import FILE_NAME, ArticleCache, Parsed, decode_line, encode_line
+from .config import Config
+from .errors import ContentError, Problem
+from .incremental import Scan
+from .load import parse_source
+from .model import Site
+from .state import BuildState, InputRecord, Stamp, cache_dir, digest_of, stamp_of
+
+# Below this many files to parse, worker processes cost more than they save (measured).
+PARALLEL_PARSE_MIN = 400
+PARSE_CHUNK = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFiles:
+    """Every article file parsed, with the records the next build compares against."""
+
+    parsed: dict[str, Parsed]  # by key, in file order
+    records: dict[str, InputRecord]
+    parsed_now: int  # files parsed (not taken from the cache)
+
+
+def structure_digest(site: Site) -> str:
+    """Digest of what decides which pages exist and what each shows besides article content.
+
+    Order, URLs (date, slug, source), groups and group names (source and tag spellings).
+    While it and the settings stay the same, a page can only change when an article it
+    shows changes: that is the contract with `pages.PagePlan` that lets a rebuild skip
+    planning pages whose articles are unchanged.
+    """
+    h = hashlib.sha1()
+    for a in site.articles:
+        h.update(repr((a.key, a.date.isoformat(), a.slug, a.source, a.tags)).encode())
+    return h.hexdigest()
+
+
+def cache_fingerprint(config: Config, code: str) -> str:
+    """What a cached parse depends on besides the file itself."""
+    return digest_of(code, config.timezone, str(config.summary_words), str(config.content_dir))
+
+
+def parse_file(
+    path: Path, rel: str, st_mtime: float, zone: ZoneInfo, words: int
+) -> tuple[str, Parsed, bool]:
+    """Read, parse and split one article file: (digest, parse, dated by its mtime?)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem = Problem(str(path), 1, f"cannot read file: {exc.strerror}")
+        return "", Parsed(None, (problem,)), False
+    digest = hashlib.sha1(raw).hexdigest()
+    try:
+        doc = parse_source(path, raw, rel)
+    except ContentError as exc:
+        return digest, Parsed(None, (exc.problem,)), False
+    article, problems = read_article(doc, zone, words)
+    # Conservative: an explicit date equal to the mtime is treated as mtime-dated too.
+    by_mtime = article is not None and article.date == datetime.fromtimestamp(
+        st_mtime, zone
+    ).replace(microsecond=0)
+    return digest, Parsed(article, tuple(problems)), by_mtime
+
+
+Job = tuple[str, str, int, int, float]  # path, key, size, mtime_ns, st_mtime
+Result = tuple[str, str, Stamp, bytes | None, Parsed | None]  # key, digest, stamp, line, parse
+
+
+def _parse_jobs(jobs: list[Job], zone_name: str, words: int) -> list[Result]:
+    """Parse a batch (in a worker): cache lines travel back; a parse only if uncacheable."""
+    zone = ZoneInfo(zone_name)
+    results: list[Result] = []
+    for path, rel, size, mtime_ns, st_mtime in jobs:
+        digest, parsed, by_mtime = parse_file(Path(path), rel, st_mtime, zone, words)
+        line = encode_line(rel, digest, mtime_ns if by_mtime else None, parsed) if digest else None
+        results.append((rel, digest, Stamp(size, mtime_ns), line, None if line else parsed))
+    return results
+
+
+def load_articles(
+    config: Config,
+    scan: Scan,
+    old: BuildState | None,
+    code: str,
+    jobs: int,
+    tick: Callable[[int, int], None],
+) -> ParsedFiles:
+    """Parse every article file, or take its parse from the cache when it is unchanged."""
+    where = cache_dir(config.root) / FILE_NAME
+    cache = ArticleCache.open(where, cache_fingerprint(config, code))
+    old_sources = old.sources if old is not None else {}
+    parsed: dict[str, Parsed] = {}
+    records: dict[str, InputRecord] = {}
+    todo: list[Job] = []
+    for path, rel, st in scan.sources:
+        stamp = stamp_of(st)
+        record = old_sources.get(rel)
+        hit = None
+        if record is not None and record.stamp == stamp:
+            hit = cache.get(rel, record.digest, stamp.mtime_ns)
+        elif record is not None or cache.has(rel):
+            try:  # touched, renamed back, or checked out again: the same bytes need no parse
+                record = InputRecord(stamp, hashlib.sha1(path.read_bytes()).hexdigest())
+                hit = cache.get(rel, record.digest, stamp.mtime_ns)
+            except OSError:
+                hit = None
+        if hit is not None and record is not None:
+            parsed[rel] = hit
+            records[rel] = InputRecord(stamp, record.digest)
+        else:
+            parsed[rel] = Parsed(None, ())  # keeps file order; replaced below
+            todo.append((str(path), rel, st.st_size, st.st_mtime_ns, st.st_mtime))
+    for rel, digest, stamp, line, fresh in _run_parse(todo, config, jobs, tick):
+        if line is not None:
+            cache.add(rel, line)
+            parsed[rel] = decode_line(line)
+        else:
+            cache.forget(rel)
+            assert fresh is not None
+            parsed[rel] = fresh
+        if digest:
+            records[rel] = InputRecord(stamp, digest)
+    cache.close(set(parsed))
+    return ParsedFiles(parsed, records, len(todo))
+
+
+def _run_parse(
+    todo: list[Job], config: Config, jobs: int, tick: Callable[[int, int], None]
+) -> Iterator[Result]:
+    chunks = [todo[i : i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
+    done = 0
+    if jobs <= 1 or len(todo) < PARALLEL_PARSE_MIN:
+        for chunk in chunks:
+            yield from _parse_jobs(chunk, config.timezone, config.summary_words)
+            done += len(chunk)
+            tick(done, len(todo))
+        return
+    from .workers import pool
+
+    with pool(jobs) as workers:
+        args = [(chunk, config.timezone, config.summary_words) for chunk in chunks]
+        # In order: the parent decodes one batch while the workers split the next ones.
+        for results in workers.imap(_parse_star, args):
+            yield from results
+            done += len(results)
+            tick(done, len(todo))
+
+
+def _parse_star(args: tuple[list[Job], str, int]) -> list[Result]:
+    return _parse_jobs(*args)

@@ -1,0 +1,53 @@
+"""Worker processes for the CPU-heavy stages (splitting, planning and rendering pages).
+
+Workers are forked, not spawned: they start with the frozen site, the compiled templates
+and the open staging folder of the build already in memory, and nothing big is pickled on
+the way in. Only a process with no other threads forks (a forked copy of a threaded
+process can inherit a held lock), so builds inside the dev server stay in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.sharedctypes import Synchronized
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def default_jobs() -> int:
+    """How many worker processes a build may use here: the CPUs, if forking is safe."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def pool(jobs: int) -> Iterator[Pool]:
+    """A pool of forked workers, stopped on the way out (also on errors)."""
+    workers = multiprocessing.get_context("fork").Pool(jobs)
+    try:
+        yield workers
+    finally:
+        workers.terminate()
+        workers.join()
+
+
+def shared_counter() -> Synchronized[int]:
+    """A counter workers add to and the parent reads, for the progress line."""
+    return multiprocessing.get_context("fork").Value("q", 0)
+
+
+def wait_for(pending: AsyncResult[T], poll: Callable[[], None], every: float = 0.2) -> T:
+    """Wait for workers' results, calling `poll` now and then (to update progress)."""
+    while not pending.ready():
+        pending.wait(every)
+        poll()
+    return pending.get()
