@@ -1,8 +1,9 @@
 """`build.py check`: validate config.yaml and every article, write nothing, list all problems.
 
-Check runs the build's own loading stages (so it reports exactly what a build would refuse)
-and adds what only a person can decide: titles used twice, splits that look wrong, and the
-drafts and scheduled articles a build leaves out.
+Check runs the build's own stages up to the site model (so it reports exactly what a build
+would refuse, but renders nothing and touches no cache) and adds what only a person can
+decide: titles used twice, splits that look wrong, and the drafts and scheduled articles a
+build leaves out.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .article import Article
+from .article import Article, read_article
 from .config import Config, read_config
 from .errors import Problem
-from .load import find_sources
-from .model import Urls
-from .pipeline import BuildOptions, load_site
+from .load import find_sources, load_sources
+from .model import Urls, build_site
 
 # A story this short next to teasers this much longer probably lost its end to the teasers.
 # On the 181-page benchmark corpus these flag 6 pages, all with story recall under 0.5.
@@ -83,17 +83,33 @@ def check_content(
 ) -> tuple[list[Problem], int]:
     """Every content problem a build would report, plus check's own; and the file count."""
     files, _ = find_sources(config.content_dir)
-    options = BuildOptions(drafts=drafts, future=future, now=now)
-    loaded = load_site(config, options)
-    published = loaded.site.articles
-    problems = list(loaded.problems)
-    problems += _held_clashes(config, published, loaded.held_back)
-    problems += _same_titles([*published, *loaded.held_back], Urls(config))
-    for article in (*published, *loaded.held_back):
+    when = now or datetime.now(ZoneInfo(config.timezone))
+    problems, published, held = _load(config, drafts=drafts, future=future, now=when)
+    problems += _held_clashes(config, published, held)
+    problems += _same_titles([*published, *held], Urls(config))
+    for article in (*published, *held):
         problems += split_doubts(article)
-    now = options.now or datetime.now(ZoneInfo(config.timezone))
-    problems += _left_out(published, loaded.held_back, now, options)
+    problems += _left_out(published, held, when, drafts=drafts, future=future)
     return sorted(problems, key=_order), len(files)
+
+
+def _load(
+    config: Config, *, drafts: bool, future: bool, now: datetime
+) -> tuple[list[Problem], tuple[Article, ...], tuple[Article, ...]]:
+    """Read and check every article with the build's own stages, but through no cache:
+    the build's article cache is written as it is read, and check must write nothing."""
+    docs, problems = load_sources(config.content_dir)
+    zone = ZoneInfo(config.timezone)
+    published: list[Article] = []
+    held: list[Article] = []
+    for doc in docs:
+        article, found = read_article(doc, zone, config.summary_words)
+        problems.extend(found)
+        if article is not None:
+            hidden = (article.draft and not drafts) or (article.date > now and not future)
+            (held if hidden else published).append(article)
+    site, site_problems = build_site(config, published)
+    return [*problems, *site_problems], site.articles, tuple(held)
 
 
 def _order(problem: Problem) -> tuple[str, int]:
@@ -184,20 +200,25 @@ def _held_clashes(
 
 
 def _left_out(
-    published: Sequence[Article], held: Sequence[Article], now: datetime, options: BuildOptions
+    published: Sequence[Article],
+    held: Sequence[Article],
+    now: datetime,
+    *,
+    drafts: bool,
+    future: bool,
 ) -> list[Problem]:
     """List drafts and scheduled articles, whether or not this run includes them."""
     found: list[Problem] = []
     for article in (*published, *held):
         if article.draft:
-            if options.drafts:
+            if drafts:
                 note = "draft: published in this run because of --drafts"
             else:
                 note = "draft: left out of the site (`draft: true`); --drafts includes it"
             found.append(Problem(article.path, 1, note, "", "info"))
         if article.date > now:
             when = article.date.strftime("%Y-%m-%d %H:%M")
-            if options.future:
+            if future:
                 note = f"scheduled for {when}: published in this run because of --future"
             else:
                 note = (

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import frontmatter
+
 from .errors import ContentError, Problem
 from .yamlio import YamlSyntaxError, describe, explain, parse_yaml
 
@@ -55,8 +57,11 @@ class SourceDoc:
         return self.path.suffix.lower() in (".md", ".markdown")
 
 
-# A front-matter fence: `---` (three or more dashes) alone on its line. YAML's `...` does
-# not close: scraped pages have lines of just "..." that would end the front-matter early.
+# python-frontmatter decides whether a file opens with front-matter; the split itself is
+# line by line here, because its `split()` cannot say which line is wrong. A closing fence is
+# `---` alone on its line; YAML's `...` does not close: scraped pages have lines of just "..."
+# that would end the front-matter early.
+_HANDLER = frontmatter.YAMLHandler()
 _OPEN = re.compile(r"-{3,}[ \t]*")
 # A line that reads like a front-matter field; used to spot a forgotten opening `---`.
 _FIELD = re.compile(r"[A-Za-z_][\w-]*:(?:[ \t]|$)")
@@ -75,7 +80,7 @@ def parse_source(path: Path, raw: bytes, rel: str) -> SourceDoc:
     text = decode_text(path, raw)
     lines = text.split("\n")
     start = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    if not _OPEN.fullmatch(lines[start]):
+    if not _HANDLER.detect(lines[start]):
         _check_missing_fence(path, lines, start)
         return SourceDoc(path, rel, {}, {}, text, 1, digest, False)
     end = next((i for i in range(start + 1, len(lines)) if _OPEN.fullmatch(lines[i])), None)

@@ -123,16 +123,19 @@ def save_state(path: Path, state: BuildState, saved_ns: int) -> None:
         "structure": state.structure,
         "sources": [[k, *stamp(r.stamp), r.digest] for k, r in state.sources.items()],
         "inputs": [[k, *stamp(r.stamp), r.digest] for k, r in state.inputs.items()],
-        "outputs": [
-            [k, *stamp(r.stamp), r.key, r.version, list(r.templates), list(r.articles), r.static]
-            for k, r in state.outputs.items()
-        ],
+        # Output stamps are the build's own writes: no other writer races with them.
+        "outputs": [_output_row(k, r) for k, r in state.outputs.items()],
         "problems": [[p.path, p.line, p.message, p.hint, p.severity] for p in state.problems],
         "held_back": list(state.held_back),
         "recheck_ns": state.recheck_ns,
         "articles": state.articles,
     }
     write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _output_row(path: str, r: OutputRecord) -> list[object]:
+    stamp = [r.stamp.size, r.stamp.mtime_ns]
+    return [path, *stamp, r.key, r.version, list(r.templates), list(r.articles), r.static]
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -74,8 +74,6 @@ _SHARE_MAX_WORDS: Final = 8  # also the longest time stamp line
 # two just above it.
 _LINK_MAX_WORDS: Final = 4
 _SUMMARY_MAX_LINES: Final = 2
-# Cheap substring tests that must pass before SUBSCRIBE_RE searches a line.
-_SUBSCRIBE_CUES: Final = ("subscri", "sign up", "newsletter", "abonn", "suscr", "inscrev", "iscriv")
 _YEAR_RE: Final = re.compile(r"\b(?:19|20)\d\d\b")
 # How a comment header without a colon ends ("Jane says").
 _HEAD_ENDINGS: Final = ("says", "said", "wrote")
@@ -137,10 +135,7 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
     links: list[int] = []  # positions of read-more links
     heads: list[int] = []  # positions of possible comment headers
     prev = ""
-    for i, raw in enumerate(lines):
-        text = raw.strip()
-        if not text:
-            continue
+    for i, text in [(i, text) for i, raw in enumerate(lines) if (text := raw.strip())]:
         size = len(text)
         # Runs of white space are collapsed only in short lines, where phrases are matched;
         # scanning every paragraph for them would cost more than the rest of this loop.
@@ -233,11 +228,7 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
         return CREDIT, "photo credit"
     if text[-1] == ")" and _has_caption_tail(text, low):
         return CAPTION, "photo caption"
-    if (
-        n <= _HEADER_MAX_WORDS
-        and any(c in low for c in _SUBSCRIBE_CUES)
-        and SUBSCRIBE_RE.search(low)
-    ):
+    if n <= _HEADER_MAX_WORDS and _may_subscribe(low) and SUBSCRIBE_RE.search(low):
         return BOILER, "subscription prompt"
     if n > _SHARE_MAX_WORDS:
         return kind, ""
@@ -252,6 +243,19 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
     ):
         return COMMENTS, "time stamp of a comment or teaser"
     return kind, ""
+
+
+def _may_subscribe(low: str) -> bool:
+    """Cheap substring tests that must pass before SUBSCRIBE_RE searches a line."""
+    return (
+        "subscri" in low
+        or "sign up" in low
+        or "newsletter" in low
+        or "abonn" in low
+        or "suscr" in low
+        or "inscrev" in low
+        or "iscriv" in low
+    )
 
 
 def _long_notice(text: str, kind: int) -> tuple[int, str]:

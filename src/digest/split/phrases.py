@@ -1,14 +1,17 @@
 """Multilingual phrase lists the region finder uses to recognise page furniture.
 
-Three kinds of line are recognised, each by one precompiled pattern matched from the start
-of the lowercased, stripped line (so a test costs one anchored match, not a scan):
+Every pattern is precompiled and anchored at the start of the lowercased, stripped line,
+so a test costs one anchored match, not a scan; the few that must search (cookie notices,
+subscription calls, captions ending in "(Image: X)") run only after a cheap substring test.
 
-- barriers: a short line that opens what follows a story (comment thread, related links,
-  "more from", share buttons).  A story region never runs across one.
+- barrier headings, whole short lines, in three groups: what ends a story ("You may also
+  like", "More from X", share and tag rows), what opens a reader-comment thread
+  ("3 Comments", "Leave a reply", "Name says:" with a time stamp), and what heads a box of
+  links a page inserts into a story ("Related", "Most read"), after which it may resume;
 - boilerplate: stock lines that are never story text (cookie and privacy notices,
-  advertisement markers, copyright, subscription prompts), each with a reason.
-- credits: photo credit lines ("REUTERS/Name", "Photo: AP") that mark the line before
-  them as a caption.
+  advertisement markers, copyright, subscription prompts, share buttons), with a reason;
+- credits and captions: photo credit lines ("REUTERS/Name", "Photo: AP") that mark the
+  line before them as a caption, and captions that end with their credit.
 
 The lists hold generic page vocabulary in several languages, never a site's own wording.
 """
@@ -189,7 +192,6 @@ def _alternation(patterns: tuple[str, ...]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-# A barrier phrase must be the whole line, give or take brackets, counts and punctuation.
 def _whole_line(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """Compile phrases that must fill the line, give or take counts and punctuation."""
     return re.compile(rf"[\W\d]*(?:{_alternation(patterns)})[\s\W\d]*$")

@@ -122,6 +122,7 @@ class _Units:
             feats.kind,
             feats.ends,
         )
+        furniture = feats.reason  # lines with a reason never join a paragraph
         count = len(texts)
         width = _wrap_width(index, texts)
         full = width * 3 // 4 if width else _NO_WRAP
@@ -134,8 +135,8 @@ class _Units:
             while (
                 j + 1 < count
                 and index[j + 1] == index[j] + 1
-                and kinds[j] < BARRIER
-                and kinds[j + 1] < BARRIER
+                and j not in furniture
+                and j + 1 not in furniture
                 and (
                     full <= len(texts[j]) <= width + _WRAP_SLACK
                     or (not ends[j] and words[j] >= _WRAP_MIN_WORDS and texts[j + 1][:1].islower())

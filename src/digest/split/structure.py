@@ -310,18 +310,19 @@ def _repeats(page: Page, header: _Header) -> dict[str, str]:
 
 def _labels(page: Page, first_line: int) -> tuple[tuple[LineLabel, ...], tuple[Boilerplate, ...]]:
     """Return one label per non-blank line, and the boilerplate among them, in line order."""
-    labels: list[LineLabel] = []
-    boilerplate: list[Boilerplate] = []
     roles = page.roles
     unplaced = (BOILERPLATE, _NOT_PLACED)
-    for i, line in enumerate(page.text, first_line):
-        if not line:
-            continue
-        role, reason = roles.get(i - first_line, unplaced)
-        labels.append(LineLabel(i, line, role, reason))
-        if role == BOILERPLATE:
-            boilerplate.append(Boilerplate(i, line, reason))
-    return tuple(labels), tuple(boilerplate)
+    labels = [
+        LineLabel(n, line, *roles.get(n - first_line, unplaced))
+        for n, line in enumerate(page.text, first_line)
+        if line
+    ]
+    boilerplate = tuple(
+        Boilerplate(label.line, label.text, label.reason)
+        for label in labels
+        if label.role == BOILERPLATE
+    )
+    return tuple(labels), boilerplate
 
 
 def _more_from(page: Page, i: int) -> str | None:

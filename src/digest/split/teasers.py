@@ -129,14 +129,12 @@ class _TailReader:
             if kinds[k] != TEXT:
                 continue
             nxt = kinds[k + 1]
-            text = page.text[self.idxs[k]]
-            labelish = page.words(self.idxs[k]) <= _IMAGE_LABEL_MAX_WORDS and not ends_sentence(
-                text
-            )
             if nxt == CREDIT:
                 shape[k] = _CAPTION
-            elif labelish and (nxt == CREDIT_LINE or shape[k + 1] == _CAPTION):
-                shape[k] = _LABEL
+            elif nxt == CREDIT_LINE or shape[k + 1] == _CAPTION:
+                i = self.idxs[k]
+                if page.words(i) <= _IMAGE_LABEL_MAX_WORDS and not ends_sentence(page.text[i]):
+                    shape[k] = _LABEL
         return shape
 
     def line(self, k: int, i: int) -> None:
