@@ -381,7 +381,7 @@ def test_port_in_use_is_a_clear_error(site: Path, capsys: pytest.CaptureFixture[
 
 
 def test_ctrl_c_stops_cleanly(site: Path) -> None:
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--port", "0"]
+    command = [sys.executable, "-X", "faulthandler", str(REPO / "build.py"), "serve", "--port", "0"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [*command, "--config", str(site / "config.yaml")],
@@ -402,7 +402,12 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/")))):
         pass  # the port answers
     proc.send_signal(signal.SIGINT)
-    rest, _ = proc.communicate(timeout=20)
+    try:
+        rest, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)  # -X faulthandler prints every thread's stack
+        stacks, _ = proc.communicate()
+        pytest.fail(f"serve did not stop on Ctrl+C:\n{stacks}")
     assert proc.returncode == 0, [*lines, rest]
     assert rest.strip().endswith("stopped")
     assert not list((site / ".digest-serve").glob("*/live-*"))  # published copy removed

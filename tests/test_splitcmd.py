@@ -7,29 +7,21 @@ from pathlib import Path
 
 import pytest
 
+from digest.split import split_text
 from digest.splitcmd import main
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
-PARAGRAPHS = (
-    "The council voted on Tuesday to raise the sea wall along the northern harbour by a "
-    "metre, after two storms in one month flooded the market square.",
-    "Engineers told the meeting that the wall was designed in the 1960s for a storm that "
-    "was expected once in fifty years. Such storms have now come three times in a decade.",
-    "The work will cost about twelve million euros and should be finished before next "
-    "autumn, the council said. Residents will be asked to move their cars.",
-)
-PAGE = "\n\n".join(
-    (
-        "Harbour towns brace for a wetter winter",
-        "Waves break over the northern harbour wall during the second storm.",
-        "AP Photo/Anna Weber",
-        *PARAGRAPHS,
-        "More from The Coast Courier",
-        "Fishermen say the new quotas will halve their catch of cod next year.",
-    )
-)
+PAGE = (ARTICLES / "more_from_source_teasers.txt").read_text("utf-8")
 FRONT = '---\ntitle: "Harbour towns brace for a wetter winter"\nsource: The Coast Courier\n---\n'
-BODY = "\n\n".join(PARAGRAPHS) + "\n"
+BODY = "\n\n".join(split_text(PAGE).story.body) + "\n"
+
+
+def test_the_sample_page_has_a_three_paragraph_story() -> None:
+    # What the other tests expect on stdout: the story alone, no title, caption or teaser.
+    paragraphs = BODY.split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("The council voted on Tuesday")
+    assert "More from" not in BODY and "AP Photo" not in BODY and "Fishermen" not in BODY
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -85,7 +77,7 @@ def test_explain_lists_every_line_with_file_line_numbers(
     path = write(tmp_path, "harbour.txt", FRONT + PAGE)
     assert main(["--explain", str(path)]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert len(rows) == 8  # the non-blank lines of PAGE
+    assert len(rows) == 11  # the non-blank lines of PAGE
     first = rows[0]
     assert first.startswith(" 5  title ")  # front-matter takes lines 1-4
     assert "| Harbour towns brace for a wetter winter  (" in first
@@ -99,6 +91,9 @@ def test_explain_lists_every_line_with_file_line_numbers(
         "body",
         "more_from",
         "teaser[0].summary",
+        "teaser[1].caption",
+        "teaser[1].credit",
+        "teaser[1].summary",
     ]
     # Columns line up: every text starts at the same place.
     assert len({row.index("| ") for row in rows}) == 1

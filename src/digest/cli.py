@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The `build` command's parser (also the top-level help)."""
     parser = argparse.ArgumentParser(
         prog="build.py",
+        usage="build.py [build] [--config PATH] [--out DIR] [--drafts] [--future] [--strict] "
+        "[-q|-v]\n       build.py {split,serve,new,add,check} [options]",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

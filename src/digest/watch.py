@@ -27,6 +27,7 @@ from .load import is_ignored_name
 # Opened/closed/attrib events come from reading files (the build itself reads every article)
 # or from chmod; only these four mean that content changed.
 _CHANGE_EVENTS = frozenset({"created", "deleted", "modified", "moved"})
+_TICK = 0.25  # longest single sleep of a waiting thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,9 @@ class Debouncer:
                     if left <= 0:
                         return None
                     limit = left if limit is None else min(limit, left)
-                self._cond.wait(limit)
+                # Never block without a timeout: Ctrl+C may be delivered to another thread,
+                # and the main thread only runs the handler once it is back in Python code.
+                self._cond.wait(_TICK if limit is None else min(limit, _TICK))
             return None
 
     def close(self) -> None:
