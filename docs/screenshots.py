@@ -31,10 +31,19 @@ def shoot(url: str, out: Path, width: int, height: int) -> None:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [
-                "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                "--disable-background-networking", "--disable-component-update",
-                "--no-first-run", "--disable-sync", f"--user-data-dir={profile}",
-                f"--window-size={width},{height}", f"--screenshot={out}", url,
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                f"--screenshot={out}",
+                url,
             ],
             check=True,
             capture_output=True,

@@ -170,35 +170,58 @@ def site(tmp_path: Path) -> Path:
     (root / "content" / "2024" / "harbour.txt").write_text(
         article("The council agreed on a new plan for the harbour after a long debate."), "utf-8"
     )
+    (root / "content" / "2024" / "rail.txt").write_text(
+        article("A new rail line will link the port to the city by next year.", "Rail link"),
+        "utf-8",
+    )
     return root
 
 
-@pytest.fixture
-def served(site: Path) -> Iterator[str]:
-    """`build.py serve` on an ephemeral port; yields its URL, stops it with Ctrl+C."""
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--port", "0"],
-        cwd=site,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        # A shell running this in the background ignores SIGINT, and so would the server.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    assert proc.stdout is not None
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if line.startswith("serving "):
-            break
-    assert lines and lines[-1].startswith("serving "), "".join(lines)
-    try:
-        yield lines[-1].split()[1]
-    finally:
+class Serve:
+    """`build.py serve` as a process, started and stopped (with Ctrl+C) by the test."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def start(self, port: int = 0) -> str:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+            cwd=self.site,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            # A shell running this in the background ignores SIGINT, and so would the server.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        assert self.proc.stdout is not None
+        lines = []
+        for line in self.proc.stdout:
+            lines.append(line)
+            if line.startswith("serving "):
+                break
+        assert lines and lines[-1].startswith("serving "), "".join(lines)
+        self.url = lines[-1].split()[1]
+        return self.url
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0 and rest.rstrip().endswith("stopped"), rest
+
+
+@pytest.fixture
+def serve(site: Path) -> Iterator[Serve]:
+    server = Serve(site)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def served_html(url: str) -> str:
@@ -209,8 +232,9 @@ def served_html(url: str) -> str:
 
 
 def test_browser_follows_edits_errors_and_fixes(
-    browser: WebDriver, served: str, site: Path
+    browser: WebDriver, serve: Serve, site: Path
 ) -> None:
+    served = serve.start()
     source = site / "content" / "2024" / "harbour.txt"
     browser.open(served + ARTICLE_URL)
     wait_until(lambda: "new plan for the harbour" in browser.text(), "the article")
@@ -226,6 +250,19 @@ def test_browser_follows_edits_errors_and_fixes(
     wait_until(lambda: "The pier stays after all" in browser.text(), "the fixed article")
     assert "Build failed" not in browser.text()
 
+    # Another article's story changes: this page reloads only if its own HTML changed.
+    browser.run("window.digestMarker = 'kept';")
+    page_before = served_html(served + ARTICLE_URL)
+    rail = site / "content" / "2024" / "rail.txt"
+    rail.write_text(article("The rail line opening slips to the autumn.", "Rail link"), "utf-8")
+    wait_until(
+        lambda: "slips to the autumn" in served_html(served + "2024/05/01/rail-link/"),
+        "the other article to be rebuilt",
+    )
+    if served_html(served + ARTICLE_URL) == page_before:
+        time.sleep(1.0)  # give a wrong reload the time to happen
+        assert browser.run("return window.digestMarker || null;") == "kept"
+
     # A stylesheet change is applied in place when the page itself did not change.
     browser.run("window.digestMarker = 'kept';")
     page_before = served_html(served + ARTICLE_URL)
@@ -239,6 +276,12 @@ def test_browser_follows_edits_errors_and_fixes(
         ),
         "the new stylesheet",
     )
-    marker = browser.run("return window.digestMarker || null;")
     if served_html(served + ARTICLE_URL) == page_before:
-        assert marker == "kept"  # swapped without a reload
+        assert browser.run("return window.digestMarker || null;") == "kept"  # no reload
+
+    # The server goes away and comes back on the same port: the page reconnects by itself.
+    port = int(served.rsplit(":", 1)[1].strip("/"))
+    serve.stop()
+    source.write_text(article("Edited while the server was down, then restarted."), "utf-8")
+    serve.start(port)
+    wait_until(lambda: "while the server was down" in browser.text(), "the page after a restart")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 
 from .errors import ContentError, Problem
 from .yamlio import YamlSyntaxError, describe, explain, parse_yaml
@@ -61,7 +61,7 @@ class SourceDoc:
 # line by line here, because its `split()` cannot say which line is wrong. A closing fence is
 # `---` alone on its line; YAML's `...` does not close: scraped pages have lines of just "..."
 # that would end the front-matter early.
-_HANDLER = frontmatter.YAMLHandler()
+_HANDLER = YAMLHandler()
 _OPEN = re.compile(r"-{3,}[ \t]*")
 # A line that reads like a front-matter field; used to spot a forgotten opening `---`.
 _FIELD = re.compile(r"[A-Za-z_][\w-]*:(?:[ \t]|$)")
