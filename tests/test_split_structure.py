@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from digest.split import SplitResult, split_text
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
@@ -16,6 +18,18 @@ PARAGRAPHS = (
     "autumn, the council said. Residents will be asked to move their cars.",
 )
 HEADLINE = "Harbour towns brace for a wetter winter"
+# The story of the test pages that share the harbour text.
+STORY_FILE_BODY = (
+    "The council voted on Tuesday to raise the sea wall along the northern harbour by a "
+    "metre, after two storms in one month flooded the market square and closed the ferry "
+    "terminal for a week.",
+    "Engineers told the meeting that the wall was designed in the 1960s for a storm that was "
+    "expected once in fifty years. Such storms have now arrived three times in the past "
+    "decade, and the water reached the top of the wall each time.",
+    "The work will cost about twelve million euros and should be finished before next "
+    "autumn, the council said. Residents along the quay will be asked to move their cars to "
+    "the upper town whenever a storm warning is issued.",
+)
 
 
 def split_file(name: str, **hints: str) -> SplitResult:
@@ -191,3 +205,90 @@ def test_crlf_text_splits_like_lf_text() -> None:
     text = (ARTICLES / "read_more_closes_teasers.txt").read_text("utf-8")
     lf, crlf = split_text(text), split_text(text.replace("\n", "\r\n"))
     assert lf == crlf
+
+
+def test_a_share_button_letter_is_no_section_label() -> None:
+    result = split_file("share_button_letter_above_story")
+    assert result.story.section is None
+    found = reasons(result)
+    assert [found[button] for button in ("Facebook", "Email", "X")] == ["share buttons"] * 3
+    assert result.story.body == STORY_FILE_BODY
+
+
+def test_a_date_above_the_story_is_a_dateline_not_a_section() -> None:
+    result = split_file("dateline_right_above_story")
+    assert result.story.section is None
+    assert result.story.title == HEADLINE
+    assert reasons(result)["15 November 2024"] == "byline or dateline"
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "Published Nov. 12, 2024, 5:52 p.m.",
+        "Updated 12 November 2024",
+        "Veröffentlicht am 12.11.2024, 17:52 Uhr",
+        "Veröffentlicht am 12.11.2024",
+        "Aktualisiert: 12.11.2024",
+        "Publié le 12 novembre 2024 à 17h52",
+        "Publicado el 12 de noviembre de 2024",
+        "Pubblicato il 12/11/2024",
+        "Опубликовано 12.11.2024",
+        "Gepubliceerd op 12 november 2024",
+        "Nov. 12, 2024, 5:52 p.m.",
+        "Tuesday, 12 November 2024",
+        "12.11.2024 17:52",
+        "12 November",
+    ],
+)
+def test_a_dateline_is_never_headline_standfirst_section_or_body(dateline: str) -> None:
+    result = split_text(page(HEADLINE, "By Colin Maitland", dateline, *PARAGRAPHS))
+    story = result.story
+    assert (story.title, story.dek, story.section) == (HEADLINE, None, None)
+    assert story.body == PARAGRAPHS
+    assert reasons(result)[dateline] == "byline or dateline"
+
+
+def test_without_a_title_hint_the_headline_is_not_the_dateline() -> None:
+    result = split_file("published_dateline_without_title_hint")
+    assert result.story.title == HEADLINE
+    assert result.story.kicker == ("Waterfront",)
+    assert result.story.dek is None
+    assert reasons(result)["Published Nov. 12, 2024, 5:52 p.m."] == "byline or dateline"
+    assert result.story.body == STORY_FILE_BODY
+    # The same text gives the same labels on every run.
+    assert split_file("published_dateline_without_title_hint") == result
+
+
+def test_footer_links_and_copyright_are_boilerplate_not_a_sponsored_teaser() -> None:
+    result = split_file("footer_legal_links_after_teasers")
+    assert [t.title for t in result.teasers] == [
+        "Ferry company cuts winter sailings",
+        "Schools reopen after the floods",
+    ]
+    assert not any(t.sponsored for t in result.teasers)
+    found = reasons(result)
+    assert found["Cookies | Privacy | Terms and conditions"] == "legal links"
+    assert found["© 2024 Coast Courier Ltd"] == "copyright line"
+
+
+def test_tags_under_a_topics_heading_are_a_topic_list() -> None:
+    result = split_file("topic_list_after_teasers")
+    (teaser,) = result.teasers
+    assert teaser.title == "Ferry company cuts winter sailings"
+    found = reasons(result)
+    tags = ("Topics", "Floods", "Ferries", "Harbour works")
+    assert [found[tag] for tag in tags] == ["topic list"] * 4
+    # "Coast" is also the kicker: among the tags it is a tag all the same.
+    coast = [label.reason for label in result.labels if label.text == "Coast"]
+    assert coast == ["short label above the headline", "topic list"]
+    assert found["© Coast Courier Media 2024"] == "copyright line"
+
+
+def test_copyright_lines_after_a_teaser_photo_are_no_photo_credits() -> None:
+    result = split_file("copyright_lines_after_teaser_photo")
+    (teaser,) = result.teasers
+    assert teaser.image is not None and teaser.image.credit == "Photo: Anna Weber/Coast Courier"
+    found = reasons(result)
+    assert found["© 2024 Coast Courier Verlag GmbH"] == "copyright line"
+    assert found["© Coast Courier Media 2024"] == "copyright line"

@@ -348,3 +348,27 @@ def test_edits_renames_and_deletes_end_equal_to_a_clean_build(site: Path, tmp_pa
     assert served == files_of(clean)
     assert built == served
     assert not (site / "public").exists()  # `build`'s output folder is never touched
+
+
+def test_config_change_moves_the_watched_content_folder(site: Path) -> None:
+    articles = site / "articles"
+    articles.mkdir()
+    (articles / "gamma.txt").write_text(article("Gamma pier", 4), "utf-8")
+    with dev_server(site) as server:
+        (site / "config.yaml").write_text("title: Test digest\ncontent_dir: articles\n", "utf-8")
+        outcome = server.wait_for(builds_after(1, site / "config.yaml"))[-1]
+        assert outcome.report is not None and outcome.report.articles == 1
+        (articles / "delta.txt").write_text(article("Delta dock", 5), "utf-8")
+        outcome = server.wait_for(builds_after(2, articles / "delta.txt"))[-1]
+        assert outcome.report is not None and outcome.report.articles == 2
+
+
+def test_broken_config_is_reported_then_recovers(site: Path) -> None:
+    with dev_server(site) as server:
+        config = site / "config.yaml"
+        config.write_text("title: Test digest\nper_pag: 5\n", "utf-8")
+        outcome = server.wait_for(builds_after(1, config))[-1]
+        assert outcome.report is None
+        assert "unknown config key `per_pag`" in outcome.problems[0].message
+        config.write_text("title: Test digest\nper_page: 5\n", "utf-8")
+        server.wait_for(lambda o: len(o) > 2 and o[-1].report is not None)

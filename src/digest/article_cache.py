@@ -201,20 +201,25 @@ class ArticleCache:
         header = cache._header()
         if not data.startswith(header):
             data = b""
-        offset = len(header)
-        for line in data[offset:].splitlines(keepends=True):
-            if not line.endswith(b"\n"):
+        # Walk the lines by offset: slicing out each (8 KiB) line would copy the whole file.
+        offset, end = len(header), len(data)
+        while offset < end:
+            stop = data.find(b"\n", offset)
+            if stop < 0:
                 break  # a torn last line: dropped, that file is parsed again
-            parts = line.split(b"\t", 3)
-            if len(parts) == 4:
+            tab1 = data.find(b"\t", offset, stop)
+            tab2 = data.find(b"\t", tab1 + 1, stop) if tab1 >= 0 else -1
+            tab3 = data.find(b"\t", tab2 + 1, stop) if tab2 >= 0 else -1
+            if tab3 >= 0:
                 try:
-                    key = json.loads(parts[0])
-                    entry = (parts[1].decode("ascii"), parts[2].decode("ascii"), offset, len(line))
+                    key = json.loads(data[offset:tab1])
+                    digest = data[tab1 + 1 : tab2].decode("ascii")
+                    mtime = data[tab2 + 1 : tab3].decode("ascii")
                 except ValueError:
                     key = None
                 if isinstance(key, str):
-                    cache._index[key] = entry
-            offset += len(line)
+                    cache._index[key] = (digest, mtime, offset, stop + 1 - offset)
+            offset = stop + 1
         cache._size = offset if data else 0
         return cache
 

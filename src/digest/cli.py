@@ -114,7 +114,11 @@ def _build(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     config = open_config(args.config)
     options = BuildOptions(
-        drafts=args.drafts, future=args.future, strict=args.strict, out_dir=args.out
+        drafts=args.drafts,
+        future=args.future,
+        strict=args.strict,
+        out_dir=args.out,
+        progress=not args.quiet,
     )
     report = build(config, options)
     if not args.quiet:

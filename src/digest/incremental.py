@@ -34,7 +34,8 @@ THEME_DIR = PACKAGE_DIR / "theme"
 class Scan:
     """The input files of a site with their stat results, found in one walk."""
 
-    sources: tuple[tuple[Path, str, os.stat_result], ...]  # sorted as `find_sources` sorts
+    # (path, key, stat) sorted as `find_sources` sorts; paths stay text (Path() is slow)
+    sources: tuple[tuple[str, str, os.stat_result], ...]
     inputs: dict[str, os.stat_result]  # template and static files by absolute path
     problems: tuple[Problem, ...]  # files in the content folder that are not articles
 
@@ -59,7 +60,7 @@ def _walk(
 
 def scan_inputs(config: Config) -> Scan:
     """List articles (as `load.find_sources` does, with the same problems) and theme files."""
-    sources: list[tuple[Path, str, os.stat_result]] = []
+    sources: list[tuple[str, str, os.stat_result]] = []
     problems: list[Problem] = []
     content = config.content_dir
     if not content.is_dir():
@@ -68,10 +69,10 @@ def scan_inputs(config: Config) -> Scan:
         )
     else:
         for parts, entry in sorted(_walk(content), key=lambda item: item[0]):
-            path = Path(entry.path)
-            if path.suffix.lower() in CONTENT_SUFFIXES:
-                sources.append((path, "/".join(parts), entry.stat()))
+            if os.path.splitext(entry.name)[1].lower() in CONTENT_SUFFIXES:
+                sources.append((entry.path, "/".join(parts), entry.stat()))
             else:
+                path = Path(entry.path)
                 problems.append(
                     Problem(
                         str(path),

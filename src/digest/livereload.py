@@ -7,9 +7,9 @@ is brought up to date from the build report (written files linked in, removed on
 unlinked) under the write side of a readers-writer lock, and a request holds the read side
 while it resolves its path and opens its file. So a request gets the complete previous site
 or the complete new one, never a mix, and a build of any length never blocks a request.
-Linking is safe because `output.write_site` replaces files by rename and never rewrites one
-in place, so a linked file never changes under a reader; an open file stays readable after
-it is replaced or removed, so responses are read outside the lock.
+Linking is safe because `output` replaces files by rename and never rewrites one in place,
+so a linked file never changes under a reader; an open file stays readable after it is
+replaced or removed, so responses are read outside the lock.
 
 Each finished build (good or failed) is one generation. A page is served with the
 generation it shows; its script listens on `/__digest__/events` and gets, for every newer
@@ -253,7 +253,7 @@ def _remove(path: Path, root: Path) -> None:
     else:
         path.unlink(missing_ok=True)
     folder = path.parent
-    while folder != root and not any(folder.iterdir()):
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
 

@@ -63,6 +63,7 @@ class Urls:
         self.base = config.base_path
         self.permalink = config.permalink
         self.absolute_root = config.base_url
+        self._source_slugs: dict[str, str] = {}  # slugify is slow; there are few sources
 
     def home(self, page: int = 1) -> str:
         """Home page URL, page `page` of the digest."""
@@ -76,9 +77,15 @@ class Urls:
             month=f"{d.month:02d}",
             day=f"{d.day:02d}",
             slug=article.slug,
-            source=slugify(article.source or "unknown"),
+            source=self._source_slug(article.source or "unknown"),
         )
         return self.base + path.strip("/") + "/"
+
+    def _source_slug(self, name: str) -> str:
+        slug = self._source_slugs.get(name)
+        if slug is None:
+            slug = self._source_slugs[name] = slugify(name)
+        return slug
 
     def group(self, group: Group, page: int = 1) -> str:
         """A source, tag or day listing URL."""
@@ -156,13 +163,13 @@ def build_site(config: Config, articles: Iterable[Article]) -> tuple[Site, list[
 
 
 def _groups(kind: str, pairs: Iterable[tuple[str, Article]]) -> tuple[Group, ...]:
-    members: dict[str, list[str]] = {}
+    # Keys in a dict, not a list: "already in?" must not scan a source's 10,000 keys.
+    members: dict[str, dict[str, None]] = {}
     names: dict[str, str] = {}
+    slugs: dict[str, str] = {}  # slugify once per spelling, not once per article
     for name, article in pairs:
-        slug = name if kind == "day" else slugify(name)
+        slug = name if kind == "day" else slugs.get(name) or slugs.setdefault(name, slugify(name))
         names.setdefault(slug, name)  # first spelling met (newest article) names the group
-        keys = members.setdefault(slug, [])
-        if article.key not in keys:
-            keys.append(article.key)
+        members.setdefault(slug, {})[article.key] = None
     groups = (Group(kind, slug, names[slug], tuple(keys)) for slug, keys in members.items())
     return tuple(sorted(groups, key=lambda g: g.name.casefold()))

@@ -34,6 +34,7 @@ from .state import (
     BuildState,
     InputRecord,
     load_state,
+    prune_states,
     save_state,
     stamp_of,
     state_path,
@@ -235,7 +236,8 @@ def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
         recheck_ns=min(due) if due else None,
         articles=len(site.articles),
     )
-    save_state(where, state, time.time_ns())
+    save_state(where, state, time.time_ns(), out_dir)
+    prune_states(config.root, where)
     return BuildReport(
         articles=len(site.articles),
         files=len(made.records),

@@ -36,7 +36,7 @@ from .state import OutputRecord, Stamp, digest_of, stamp_of
 
 # Below this many pages a worker pool costs more than it saves (see bench/README.md).
 PARALLEL_PAGES_MIN = 3000
-SHARES_PER_JOB = 4  # a few shares per worker even out uneven pages
+SHARES_PER_JOB = 2  # two shares per worker even out uneven pages (each walks the plan)
 
 
 @dataclass
@@ -74,22 +74,21 @@ class Maker:
         self.digests = digests  # article key -> digest of its file
         self.old = old
         self.stage = stage
-        self._texts: dict[str, str] = {}
+        self._sets: dict[tuple[str, ...], str] = {}
 
-    def templates_digest(self, names: Iterable[str]) -> str:
+    def templates_digest(self, names: tuple[str, ...]) -> str:
         """Digest of the current text of templates, by name (`*`: every template)."""
-        parts = []
-        for name in names:
-            text = self._texts.get(name)
-            if text is None:
+        found = self._sets.get(names)
+        if found is None:
+            parts = []
+            for name in names:
                 if name == ALL_TEMPLATES[2:]:
                     every = self.env.list_templates()
-                    text = digest_of(*every, *(self._source_digest(n) for n in every))
+                    parts.append(digest_of(*every, *(self._source_digest(n) for n in every)))
                 else:
-                    text = self._source_digest(name)
-                self._texts[name] = text
-            parts.append(text)
-        return digest_of(*parts)
+                    parts.append(self._source_digest(name))
+            found = self._sets[names] = digest_of(*parts)
+        return found
 
     def _source_digest(self, name: str) -> str:
         try:
@@ -98,10 +97,12 @@ class Maker:
             return "missing"
         return hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def key(self, version: str, templates: Iterable[str], articles: Iterable[str]) -> str:
+    def key(self, version: str, templates: tuple[str, ...], articles: Iterable[str]) -> str:
         """The key of a page made from these inputs."""
-        shown = [f"{k}={self.digests.get(k, '-')}" for k in articles]
-        return digest_of(self.settings, version, self.templates_digest(templates), *shown)
+        # NUL cannot occur in a path, a digest or a version: the join is unambiguous.
+        head = f"{self.settings}\0{version}\0{self.templates_digest(templates)}"
+        shown = "\0".join([f"{k}\0{self.digests.get(k, '-')}" for k in articles])
+        return hashlib.sha1(f"{head}\0{shown}".encode("utf-8", "surrogatepass")).hexdigest()
 
     def on_disk(self, path: str, stamp: Stamp) -> bool:
         """Tell whether the output file is still as written (not changed or deleted by hand)."""

@@ -48,7 +48,8 @@ class ServeOptions:
     port: int = 8000
     poll: bool = False
     poll_interval: float = 0.5
-    debounce: float = 0.2  # quiet time that closes a batch of changes
+    # Quiet time that closes a batch: an editor's save (temp file, renames) takes a few ms.
+    debounce: float = 0.1
     open_browser: bool = False
     build: BuildOptions = field(default_factory=BuildOptions)
     quiet: bool = False
@@ -175,6 +176,7 @@ class DevServer:
             traceback.print_exc()
             hint = "the traceback is printed in the terminal; please report it"
             problems = (Problem("digest", 1, f"internal error: {exc!r}", hint),)
+            report = None
             self._republish = True  # the build folder may differ from what was published
         if problems:
             self.site.publish_failure(error_page(problems, self.root))
@@ -276,10 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _port(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("a port is a number from 0 to 65535")
-    return value
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use a number from 0 to 65535")
+    return int(text)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -298,6 +299,9 @@ def main(argv: Sequence[str]) -> int:
         quiet=args.quiet,
         verbose=args.verbose,
     )
+    if args.config.name != "config.yaml" and not args.config.is_file():
+        print(f"error: {args.config}: config file not found (check --config)", file=sys.stderr)
+        return 1
     server = DevServer(args.config, options)
     warnings.filterwarnings("ignore", WATCHDOG_REWATCH, RuntimeWarning)
     # `kill` and container stops send SIGTERM: stop as cleanly as on Ctrl+C.

@@ -117,7 +117,8 @@ def load_articles(
             hit = cache.get(rel, record.digest, stamp.mtime_ns)
         elif record is not None or cache.has(rel):
             try:  # touched, renamed back, or checked out again: the same bytes need no parse
-                record = InputRecord(stamp, hashlib.sha1(path.read_bytes()).hexdigest())
+                with open(path, "rb") as f:
+                    record = InputRecord(stamp, hashlib.sha1(f.read()).hexdigest())
                 hit = cache.get(rel, record.digest, stamp.mtime_ns)
             except OSError:
                 hit = None
@@ -126,7 +127,7 @@ def load_articles(
             records[rel] = InputRecord(stamp, record.digest)
         else:
             parsed[rel] = Parsed(None, ())  # keeps file order; replaced below
-            todo.append((str(path), rel, st.st_size, st.st_mtime_ns, st.st_mtime))
+            todo.append((path, rel, st.st_size, st.st_mtime_ns, st.st_mtime))
     for rel, digest, stamp, line, fresh in _run_parse(todo, config, jobs, tick):
         if line is not None:
             cache.add(rel, line)

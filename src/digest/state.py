@@ -18,17 +18,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import Problem
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = ".digest-cache"
 # A file modified this close to a build can change again within the same mtime tick, so
 # its recorded stamp is not trusted next time (git's "racy clean" rule). Seconds.
 RACY_WINDOW = 2.0
+_OUT_DIR = re.compile(rb'^\{"format":\d+,"out_dir":("(?:[^"\\]|\\.)*")')
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,38 +107,63 @@ def load_state(path: Path) -> BuildState | None:
     """Read a state file; None when it is missing, damaged or of another format."""
     try:
         raw = json.loads(path.read_bytes())
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            return None
         return _state_from_json(raw)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
 
-def save_state(path: Path, state: BuildState, saved_ns: int) -> None:
+def save_state(path: Path, state: BuildState, saved_ns: int, out_dir: Path) -> None:
     """Write a state file atomically; stamps too close to `saved_ns` are marked untrusted."""
     racy = saved_ns - int(RACY_WINDOW * 1e9)
 
-    def stamp(s: Stamp) -> list[int]:
+    def row(key: str, r: InputRecord) -> list[object]:
         # mtime -1 never matches a real file, so the file is read (and hashed) next time.
-        return [s.size, s.mtime_ns if s.mtime_ns < racy else -1]
+        return [key, r.stamp.size, r.stamp.mtime_ns if r.stamp.mtime_ns < racy else -1, r.digest]
 
+    # Outputs name their articles and template sets by index: a tenth of the size.
+    index = {key: i for i, key in enumerate(state.sources)}
+    template_sets: dict[tuple[str, ...], int] = {}
+    outputs = []
+    for key, r in state.outputs.items():
+        names = template_sets.setdefault(r.templates, len(template_sets))
+        shown = [index[k] for k in r.articles]
+        # Output stamps are the build's own writes: no other writer races with them.
+        outputs.append(
+            [key, r.stamp.size, r.stamp.mtime_ns, r.key, r.version, names, shown, r.static]
+        )
     data = {
         "format": FORMAT,
+        "out_dir": str(out_dir),  # first, so that `prune_states` finds it in the head
         "settings": state.settings,
         "structure": state.structure,
-        "sources": [[k, *stamp(r.stamp), r.digest] for k, r in state.sources.items()],
-        "inputs": [[k, *stamp(r.stamp), r.digest] for k, r in state.inputs.items()],
-        # Output stamps are the build's own writes: no other writer races with them.
-        "outputs": [_output_row(k, r) for k, r in state.outputs.items()],
-        "problems": [[p.path, p.line, p.message, p.hint, p.severity] for p in state.problems],
-        "held_back": list(state.held_back),
-        "recheck_ns": state.recheck_ns,
         "articles": state.articles,
+        "recheck_ns": state.recheck_ns,
+        "held_back": list(state.held_back),
+        "problems": problems_to_json(state.problems),
+        "sources": [row(k, r) for k, r in state.sources.items()],
+        "inputs": [row(k, r) for k, r in state.inputs.items()],
+        "templates": [list(names) for names in template_sets],
+        "outputs": outputs,
     }
     write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _output_row(path: str, r: OutputRecord) -> list[object]:
-    stamp = [r.stamp.size, r.stamp.mtime_ns]
-    return [path, *stamp, r.key, r.version, list(r.templates), list(r.articles), r.static]
+def prune_states(root: Path, keep: Path) -> None:
+    """Delete the states of output folders that no longer exist (old `--out`s, test runs)."""
+    for path in cache_dir(root).glob("state-*.json"):
+        if path == keep:
+            continue
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+            found = _OUT_DIR.search(head)
+            folder = json.loads(found[1]) if found else None
+            if not isinstance(folder, str) or not os.path.isdir(folder):
+                path.unlink()
+        except (OSError, ValueError):
+            continue  # unreadable or just replaced: leave it to a later build
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -146,56 +174,71 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _state_from_json(raw: object) -> BuildState | None:
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        return None
-    problems = tuple(
-        Problem(_str(p[0]), _int(p[1]), _str(p[2]), _str(p[3]), _str(p[4]))
-        for p in _list(raw["problems"])
-    )
-    outputs = {
-        _str(r[0]): OutputRecord(
-            Stamp(_int(r[1]), _int(r[2])),
-            _str(r[3]),
-            _str(r[4]),
-            tuple(_str(t) for t in _list(r[5])),
-            tuple(_str(a) for a in _list(r[6])),
-            None if r[7] is None else _str(r[7]),
-        )
-        for r in _list(raw["outputs"])
-    }
+def _state_from_json(raw: dict[str, Any]) -> BuildState:
+    """Check every value's type while building the records; TypeError on any surprise."""
+    sources = _inputs(raw["sources"])
+    keys = list(sources)
+    template_sets = [tuple(_strings(names)) for names in _list(raw["templates"])]
+    outputs = {}
+    for path, size, mtime, key, version, names, shown, static in _list(raw["outputs"]):
+        if not (_is_str(path, key, version) and _is_int(size, mtime)) or not (
+            static is None or type(static) is str
+        ):
+            raise TypeError(f"output record {path!r}")
+        # Indexing checks the indices: a wrong one raises IndexError or TypeError.
+        articles = tuple([keys[_index(i)] for i in _list(shown)])
+        templates = template_sets[_index(names)]
+        outputs[path] = OutputRecord(Stamp(size, mtime), key, version, templates, articles, static)
     recheck = raw["recheck_ns"]
+    if not (_is_str(raw["settings"], raw["structure"]) and _is_int(raw["articles"])):
+        raise TypeError("state header")
+    if recheck is not None and not _is_int(recheck):
+        raise TypeError("recheck_ns")
     return BuildState(
-        settings=_str(raw["settings"]),
-        structure=_str(raw["structure"]),
-        sources=_inputs(raw["sources"]),
+        settings=raw["settings"],
+        structure=raw["structure"],
+        sources=sources,
         inputs=_inputs(raw["inputs"]),
         outputs=outputs,
-        problems=problems,
-        held_back=tuple(_str(k) for k in _list(raw["held_back"])),
-        recheck_ns=None if recheck is None else _int(recheck),
-        articles=_int(raw["articles"]),
+        problems=problems_from_json(raw["problems"]),
+        held_back=tuple(_strings(raw["held_back"])),
+        recheck_ns=recheck,
+        articles=raw["articles"],
     )
 
 
 def _inputs(rows: object) -> dict[str, InputRecord]:
-    return {_str(r[0]): InputRecord(Stamp(_int(r[1]), _int(r[2])), _str(r[3])) for r in _list(rows)}
+    found = {}
+    for key, size, mtime, digest in _list(rows):
+        if not (_is_str(key, digest) and _is_int(size, mtime)):
+            raise TypeError(f"input record {key!r}")
+        found[key] = InputRecord(Stamp(size, mtime), digest)
+    return found
 
 
-def _str(value: object) -> str:
-    if not isinstance(value, str):
+def _is_str(*values: object) -> bool:
+    return all(type(v) is str for v in values)
+
+
+def _is_int(*values: object) -> bool:
+    return all(type(v) is int for v in values)  # not bool: `type(True) is int` is False
+
+
+def _index(value: object) -> int:
+    if type(value) is not int or value < 0:
+        raise TypeError("expected an index")
+    return value
+
+
+def _strings(value: object) -> list[str]:
+    items = _list(value)
+    if not _is_str(*items):
         raise TypeError("expected text")
-    return value
+    return items
 
 
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("expected a whole number")
-    return value
-
-
-def _list(value: object) -> list[list[object]]:
-    if not isinstance(value, list):
+def _list(value: object) -> list[Any]:
+    if type(value) is not list:
         raise TypeError("expected a list")
     return value
 
@@ -207,6 +250,9 @@ def problems_to_json(problems: Iterable[Problem]) -> list[list[object]]:
 
 def problems_from_json(rows: object) -> tuple[Problem, ...]:
     """Problems from JSON rows; TypeError on anything else."""
-    return tuple(
-        Problem(_str(p[0]), _int(p[1]), _str(p[2]), _str(p[3]), _str(p[4])) for p in _list(rows)
-    )
+    found = []
+    for path, line, message, hint, severity in _list(rows):
+        if not (_is_str(path, message, hint, severity) and _is_int(line)):
+            raise TypeError("problem record")
+        found.append(Problem(path, line, message, hint, severity))
+    return tuple(found)

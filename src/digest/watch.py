@@ -9,6 +9,7 @@ shared with the loader so the watcher and the build agree on what is content).
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import threading
@@ -166,7 +167,7 @@ class Watcher:
         self,
         targets: WatchTargets,
         *,
-        debounce: float = 0.2,
+        debounce: float = 0.1,
         poll: bool = False,
         poll_interval: float = 0.5,
     ) -> None:
@@ -239,6 +240,9 @@ class Watcher:
     def stop(self) -> None:
         """Stop the observer and release waiters."""
         self.debouncer.close()
+        # An event that races the shutdown makes watchdog log "queue_events() called when
+        # the thread is inactive" as an error; at this point it means nothing.
+        logging.getLogger("watchdog.observers.inotify").setLevel(logging.CRITICAL)
         self._observer.stop()
         if self._observer.is_alive():
             self._observer.join()

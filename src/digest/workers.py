@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,8 +23,8 @@ T = TypeVar("T")
 
 def default_jobs() -> int:
     """How many worker processes a build may use here: the CPUs, if forking is safe."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
+    if not sys.platform.startswith("linux"):
+        return 1  # elsewhere Python spawns by default: forking there is not safe
     if threading.active_count() > 1:
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

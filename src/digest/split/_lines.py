@@ -27,6 +27,11 @@ from digest.split.phrases import (
     COOKIE_REASON,
     CREDIT_RE,
     CREDIT_SUFFIXES,
+    DATELINE_RE,
+    DATELINE_REASON,
+    LEGAL_REASON,
+    LEGAL_SEPARATORS,
+    LEGAL_WORD_RE,
     SLASH_CREDIT_RE,
     SOCIAL_WORDS,
     STAMP_LINE_RE,
@@ -64,7 +69,7 @@ _CJK_START: Final = "\u2e80"
 # Lines longer than this are prose or notices; their words are counted on a sample.
 _SAMPLE_CHARS: Final = 200
 # Furniture is short: only lines up to these lengths are tested against the patterns.
-_BOILER_MAX_WORDS: Final = 25
+FURNITURE_MAX_WORDS: Final = 25
 _NOTICE_MAX_WORDS: Final = 60  # a copyright notice
 _HEAD_CHARS: Final = 80  # what anchored patterns see of a long line
 _CREDIT_MAX_WORDS: Final = 14
@@ -77,6 +82,14 @@ _SUMMARY_MAX_LINES: Final = 2
 _YEAR_RE: Final = re.compile(r"\b(?:19|20)\d\d\b")
 # How a comment header without a colon ends ("Jane says").
 _HEAD_ENDINGS: Final = ("says", "said", "wrote")
+# A dateline is short, even with the time it was updated: "PUBLISHED: 10:48, Tue, Nov 19,
+# 2019 | UPDATED: 11:05, Tue, Nov 19, 2019".
+_DATELINE_MAX_WORDS: Final = 20
+# An item of a row of footer links is a few words ("Terms and conditions").
+_LEGAL_ITEM_SPACES: Final = 5
+# A line this short next to a share button is a button too ("X", "in", "f", "✉").
+_GLYPH_MAX_CHARS: Final = 2
+SHARE_REASON: Final = "share buttons"
 # A line of at least this many words printed twice in a row is a caption and its alt text.
 _REPEAT_MIN_WORDS: Final = 8
 
@@ -108,14 +121,6 @@ def sentence_end(text: str) -> str:
     return char
 
 
-def word_count(text: str) -> int:
-    """Count words in `text`, scaling unspaced CJK runs to an English-like count."""
-    n = text.count(" ") + 1
-    if n * 12 < len(text) and text[len(text) // 2] >= _CJK_START:
-        return max(n, len(text) // _CJK_CHARS_PER_WORD)
-    return n
-
-
 def is_prose(text: str, words: int, end: str, min_words: int) -> bool:
     """Tell whether a line (or joined lines) reads like a paragraph of running text."""
     if end:
@@ -125,29 +130,30 @@ def is_prose(text: str, words: int, end: str, min_words: int) -> bool:
 
 def line_features(lines: Sequence[str], min_words: int) -> Lines:
     """Compute the features of every non-blank line; `min_words` is the shortest prose."""
-    index: list[int] = []
-    texts: list[str] = []
-    words: list[int] = []
-    kinds: list[int] = []
-    ends: list[str] = []
+    index = [i for i, raw in enumerate(lines) if raw and not raw.isspace()]
+    texts = [lines[i].strip() for i in index]
+    count = len(texts)
+    words = [0] * count
+    kinds = [SHORT] * count
+    ends = [""] * count
     reasons: dict[int, str] = {}
     credits: list[int] = []  # positions of short credit lines
     links: list[int] = []  # positions of read-more links
     heads: list[int] = []  # positions of possible comment headers
+    shares: list[int] = []  # positions of share-button lines
     prev = ""
-    for i, text in [(i, text) for i, raw in enumerate(lines) if (text := raw.strip())]:
+    for k, text in enumerate(texts):
         size = len(text)
         # Runs of white space are collapsed only in short lines, where phrases are matched;
         # scanning every paragraph for them would cost more than the rest of this loop.
-        if size < _SAMPLE_CHARS and ("  " in text or "\t" in text):
-            text = " ".join(text.split())
-            size = len(text)
-        k = len(texts)
-        # word_count, inlined (this loop is the splitter's hot path); a long line's count
-        # is extrapolated from its beginning.
         if size < _SAMPLE_CHARS:
+            if "  " in text or "\t" in text:
+                text = texts[k] = " ".join(text.split())
+                size = len(text)
+            # Words are counted at spaces (this loop is the splitter's hot path) ...
             n = text.count(" ") + 1
         else:
+            # ... and a long line's count is extrapolated from its beginning.
             n = (text.count(" ", 0, _SAMPLE_CHARS) + 1) * size // _SAMPLE_CHARS
         if n * 12 < size and text[size // 2] >= _CJK_START:
             n = max(n, size // _CJK_CHARS_PER_WORD)
@@ -162,40 +168,48 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
             kind = PROSE if is_prose(text, n, end, min_words) else SHORT
         # Longer lines are only tested for the notices that run long; the substring tests
         # keep the patterns off ordinary paragraphs.
-        if n <= _BOILER_MAX_WORDS:
+        if n <= FURNITURE_MAX_WORDS:
             kind, reason = _furniture(text, n, end, kind)
             if reason:
                 reasons[k] = reason
                 if kind == CREDIT and n <= _CREDIT_MAX_WORDS:
                     credits.append(k)
-                elif kind == LINK:
+                elif kind in (LINK, BOX):
+                    # "Read more" heads a box of links, or closes the teaser above it.
                     links.append(k)
+                elif reason == SHARE_REASON:
+                    shares.append(k)
             if n <= _HEADER_MAX_WORDS and (end == ":" or text.endswith(_HEAD_ENDINGS)):
                 heads.append(k)
         elif (
-            "ookie" in text
-            or "redit" in text
-            or text[-1] == ")"
-            or (n <= _NOTICE_MAX_WORDS and ("©" in text or "opyright" in text))
+            text[-1] == ")"
+            or "ookie" in text
+            # credit and copyright patterns are anchored: only the head of the line counts
+            or text.find("redit", 0, _HEAD_CHARS) >= 0
+            or (
+                n <= _NOTICE_MAX_WORDS
+                and (
+                    text.find("©", 0, _HEAD_CHARS) >= 0
+                    or text.find("opyright", 0, _HEAD_CHARS) >= 0
+                )
+            )
         ):
             kind, reason = _long_notice(text, kind)
             if reason:
                 reasons[k] = reason
         # A line printed twice in a row is a caption and its alt text, or a headline
         # after the breadcrumb that repeats it; neither is body text.
-        if text == prev and index[-1] >= i - 2 and kinds[-1] <= PROSE:
+        if text == prev and index[k - 1] >= index[k] - 2 and kinds[k - 1] <= PROSE:
             if n >= _REPEAT_MIN_WORDS:
-                kind = kinds[-1] = CAPTION
+                kind = kinds[k - 1] = CAPTION
                 reasons[k] = reasons[k - 1] = "repeated caption"
             else:
-                kind = kinds[-1] = SHORT
+                kind = kinds[k - 1] = SHORT
                 reasons[k] = reasons[k - 1] = "repeated heading"
         prev = text
-        index.append(i)
-        texts.append(text)
-        words.append(n)
-        kinds.append(kind)
-        ends.append(end)
+        words[k] = n
+        kinds[k] = kind
+        ends[k] = end
     for k in credits:
         # The line just above a short credit is its photo's caption.
         if k > 0 and kinds[k - 1] <= PROSE:
@@ -204,6 +218,8 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
         _mark_comment_header(k, texts, words, kinds, reasons)
     for k in links:
         _mark_teaser_summary(k, texts, words, kinds, reasons)
+    for k in shares:
+        _mark_share_run(k, texts, kinds, reasons)
     return Lines(tuple(index), tuple(texts), tuple(words), tuple(kinds), tuple(ends), reasons)
 
 
@@ -216,12 +232,16 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
         if COMMENT_HEADING_RE.match(low):
             return COMMENTS, "comments: " + low[:40]
         return BARRIER, "end of story: " + low[:40]
+    if ("|" in text or "·" in text or "•" in text) and _is_legal_row(low):
+        return BOILER, LEGAL_REASON
     if "ookie" in text and COOKIE_RE.search(low):
         return BOILER, COOKIE_REASON
     match = BOILERPLATE_RE.match(low)
     if match is not None and match.lastgroup is not None:
         reason = BOILERPLATE_REASONS[match.lastgroup]
         return (LINK if reason == TEASER_LINK_REASON else BOILER), reason
+    if n <= _DATELINE_MAX_WORDS and DATELINE_RE.match(low):
+        return BOILER, DATELINE_REASON
     if ((n <= _CREDIT_MAX_WORDS and end != ".") or "credit" in low) and (
         CREDIT_RE.match(low) or SLASH_CREDIT_RE.match(text) or low.endswith(CREDIT_SUFFIXES)
     ):
@@ -233,7 +253,7 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
     if n > _SHARE_MAX_WORDS:
         return kind, ""
     if _is_share_row(low):
-        return BOILER, "share buttons"
+        return BOILER, SHARE_REASON
     # A time stamp with an age or a year dates a comment or a teaser; a bare time of day
     # may also head the next entry of a live blog, so it is left to the story.
     if (
@@ -280,11 +300,59 @@ def _has_caption_tail(text: str, low_tail: str) -> bool:
     return text[0] not in "([" and CAPTION_TAIL_RE.search(low_tail) is not None
 
 
+def _is_legal_row(low: str) -> bool:
+    """Tell whether a line is a row of footer links with a legal one among them."""
+    items = [low]
+    for mark in LEGAL_SEPARATORS:
+        items = [part for item in items for part in item.split(mark)]
+    items = [item for item in items if item.strip()]
+    return (
+        len(items) >= 2
+        and all(item.count(" ") <= _LEGAL_ITEM_SPACES for item in items)
+        and LEGAL_WORD_RE.search(low) is not None
+    )
+
+
 def _is_share_row(low: str) -> bool:
     """Tell whether a short line is a row of social network buttons."""
     names = low.replace("|", " ").replace("/", " ").split()
     social = sum(1 for name in names if name.strip(".,:;·•") in SOCIAL_WORDS)
     return social >= 2 and 2 * social >= len(names)
+
+
+def _heads_box(k: int, kinds: Sequence[int]) -> bool:
+    """Tell whether the "Read more" at `k` heads a box of links rather than closing a teaser.
+
+    A heading is followed by its links or, when the page lost them, by the story going on;
+    and a story's paragraphs run on above it, where a teaser's summary is a line or two.
+    """
+    if k + 1 < len(kinds) and kinds[k + 1] == PROSE:
+        return True
+    above = k - 1 - _SUMMARY_MAX_LINES
+    return above >= 0 and all(kind == PROSE for kind in kinds[above:k])
+
+
+def _mark_share_run(
+    k: int, texts: Sequence[str], kinds: list[int], reasons: MutableMapping[int, str]
+) -> None:
+    """Take the buttons next to a share button into its run: "X", "in" or an icon glyph.
+
+    One-letter network names are too ambiguous to stand for a button alone; beside
+    "Facebook" or "Email" they are the rest of the row.
+    """
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(texts) and kinds[j] <= PROSE and _is_button(texts[j]):
+            kinds[j], reasons[j] = BOILER, SHARE_REASON
+            j += step
+
+
+def _is_button(text: str) -> bool:
+    """Tell whether a line could be one share button: a network's name or a glyph."""
+    if len(text) <= _GLYPH_MAX_CHARS:
+        return True
+    names = text.lower().split()
+    return len(names) <= 2 and all(name in SOCIAL_WORDS for name in names)
 
 
 def _mark_comment_header(
@@ -308,6 +376,8 @@ def _mark_teaser_summary(
 ) -> None:
     """Demote the paragraph or two just above a bare read-more link to teaser text."""
     if words[k] > _LINK_MAX_WORDS or TEASER_CLOSER_RE.match(texts[k].lower()) is None:
+        return
+    if kinds[k] == BOX and _heads_box(k, kinds):
         return
     for above in range(k - 1, max(-1, k - 1 - _SUMMARY_MAX_LINES), -1):
         if kinds[above] != PROSE:

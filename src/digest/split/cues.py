@@ -12,19 +12,35 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
-from digest.split._lines import sentence_end
+from digest.split import _lines
+from digest.split._lines import (
+    BARRIER,
+    BOX,
+    FURNITURE_MAX_WORDS,
+    LINK,
+    PROSE,
+    SHORT,
+    sentence_end,
+)
 from digest.split.phrases import (
     BARRIER_RE,
     BOILERPLATE_RE,
     BOILERPLATE_REASONS,
     CAPTION_TAIL_RE,
-    COOKIE_RE,
-    COOKIE_REASON,
     CREDIT_RE,
     CREDIT_SUFFIXES,
+    DATE,
+    LEGAL_REASON,
+    MONTH,
+    PUBLISHED,
     SLASH_CREDIT_RE,
     TEASER_CLOSER_RE,
+    WEEKDAY,
 )
+
+# The region finder's kinds for stock furniture and photo credits (named apart from ours).
+_STOCK: Final = _lines.BOILER
+_PHOTO_CREDIT: Final = _lines.CREDIT
 
 # Line kinds, from page furniture to content.
 MORE_FROM: Final = "more_from"  # "More from <Source>": a teaser list follows
@@ -38,6 +54,10 @@ BOILER: Final = "boiler"  # other stock furniture
 BYLINE: Final = "byline"  # "By Jane Doe", "Nov 19, 2019, 10:31 pm"
 TEXT: Final = "text"  # anything else: headline, label, caption or prose
 
+# What a topic or tag list heading and its tags are labelled.
+TOPIC_REASON: Final = "topic list"
+# How much of a long line the anchored patterns look at.
+_HEAD_CHARS: Final = 80
 # Furniture short enough to be a marker; longer lines are prose that happens to start alike.
 MARKER_MAX_WORDS: Final = 8
 # A credit standing alone is short; a longer line that opens like one carries the caption.
@@ -58,7 +78,14 @@ TEASER_TITLE_MAX_WORDS: Final = 24
 # Boilerplate after which the page holds no more teasers (footer, comments, sign-up): the
 # reasons `phrases` gives such lines.
 _CLOSING_REASONS: Final = frozenset(
-    {"subscription prompt", "follow prompt", "copyright line", "cookie notice", "privacy notice"}
+    {
+        "subscription prompt",
+        "follow prompt",
+        "copyright line",
+        "cookie notice",
+        "privacy notice",
+        LEGAL_REASON,
+    }
 )
 
 # "More from <Source>"; the source name must start with a capital (checked by the caller),
@@ -109,7 +136,8 @@ _SPONSOR_PIECES: Final = (
 )
 # Where a text's last sentence starts: after the last of these, within this many characters.
 _LAST_SENTENCE_MAX_CHARS: Final = 400
-_SENTENCE_BREAKS: Final = (". ", "! ", "? ", '." ', ".” ", ".' ", ".’ ")
+_BREAK: Final = "[.!?][\"”'’]? "
+
 # A last sentence that is a promotional call to action ("Learn how ...", "Shop now").
 # News summaries end by reporting; advertising copy ends by telling the reader what to do.
 _CALL_TO_ACTION_RE: Final = re.compile(
@@ -121,6 +149,11 @@ _CALL_TO_ACTION_RE: Final = re.compile(
     r"|más\s+información|saiba\s+(?:mais|como)|scopri\s+(?:di\s+più|come)|ontdek\s+(?:hoe|meer))\b",
     re.IGNORECASE,
 )
+# A call to action that opens the last sentence (nothing breaks after it): after a sentence
+# break, or at the start of a text of one sentence.
+_LAST_SENTENCE: Final = rf"(?={_CALL_TO_ACTION_RE.pattern})(?:(?!{_BREAK}).)*\Z"
+_LAST_CALL_RE: Final = re.compile(_BREAK + _LAST_SENTENCE, re.IGNORECASE | re.DOTALL)
+_ONLY_CALL_RE: Final = re.compile(_LAST_SENTENCE, re.IGNORECASE | re.DOTALL)
 # Credits the shared credit patterns miss: "Photograph: Jane Doe".
 _MORE_CREDITS_RE: Final = re.compile(r"(?:photograph|fotograf[íi]a|photographie|fotografie)\s*:")
 # "Top photo credit:", "Image credit:" at the start of a line that goes on with the caption.
@@ -133,18 +166,22 @@ _CREDIT_TAIL_RE: Final = re.compile(
     r".*\((?:(?:ap|afp|epa|reuters|getty)\b|(?:photo|image|foto)s?\s+by\b)[^()]*\)$"
 )
 # Words that open a credit at the end of a caption, and how long such a credit may run.
-_CREDIT_MARKS: Final = ("©", "Credit", "Photo:", "Foto:", "Image:")
+_CREDIT_MARK_RE: Final = re.compile(r"©|Credit|Photo:|Foto:|Image:")
 _CREDIT_TAIL_MAX_CHARS: Final = 60
 # Bylines and datelines under a headline: "By Jane Doe", "Updated 10:31 pm", "Nov 19, 2019".
 _BYLINE_RE: Final = re.compile(
-    r"(?i:by|von|par|por|di|door|przez)\s+[A-ZÀ-ÖØ-Þ]"
-    r"|(?i:updated|published|posted|aktualisiert|publié|publicado)\b"
+    rf"(?i:by|von|par|por|di|door|przez)\s+[A-ZÀ-ÖØ-Þ]|(?i:{PUBLISHED})\b|(?i:stand)\s*:\s*\d"
 )
 # The date or time a dateline carries; searched only in lines that hold a digit.
-_MONTH: Final = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATELINE_RE: Final = re.compile(
-    rf"\b\d{{1,2}}:\d{{2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
-    rf"|\b\d{{1,2}}\.?\s+{_MONTH},?\s+\d{{4}}",
+    rf"\b\d{{1,2}}:\d{{2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}\b"
+    rf"|\b{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\b\d{{1,2}}\.?\s+(?:de\s+)?{MONTH},?\s+(?:de\s+)?\d{{4}}",
+    re.IGNORECASE,
+)
+# A line that is a date and nothing more ("15 November", "Friday, Nov. 15"): a dateline.
+_DATE_ONLY_RE: Final = re.compile(
+    rf"(?:{WEEKDAY},?\s+)?(?:\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+    rf"(?:,?\s+(?:de\s+)?\d{{4}})?(?:,?\s+{DATE}.*)?\W*",
     re.IGNORECASE,
 )
 # A dateline is short; a longer sentence with a date in it is a caption or prose.
@@ -168,26 +205,46 @@ _TEXT_CUE: Final = Cue(TEXT, "")
 _BYLINE_CUE: Final = Cue(BYLINE, "byline or dateline")
 
 
-def classify(text: str, words: int) -> Cue:
-    """Name the kind of a non-blank line outside the story body."""
-    low = text.lower()
+def classify(text: str, words: int, kind: int, reason: str) -> Cue:
+    """Name the kind of a non-blank line outside the story body.
+
+    `kind` and `reason` are the region finder's verdict on the line (see `_lines`): the
+    stock phrases it found are taken from it, and those it tested for and did not find
+    are not looked for again (it looks for cookie notices on every line).
+    """
+    # The patterns are anchored at the start and short: the head of a long line is all
+    # they need to see, and lowercasing a long line costs more than the rest.
+    long = len(text) > _HEAD_CHARS and words > MARKER_MAX_WORDS
+    low = text[:_HEAD_CHARS].lower() if long else text.lower()
+    # A short line the region left plain matches no barrier, boilerplate or shared credit
+    # pattern: only this layer's own tests remain to run.
+    plain = words <= FURNITURE_MAX_WORDS and (SHORT <= kind <= PROSE or kind >= _PHOTO_CREDIT)
     if words <= MARKER_MAX_WORDS:
-        marker = _marker(text, low)
+        marker = _marker(text, low, not plain)
         if marker is not None:
             return marker
-    if "ookie" in text and COOKIE_RE.search(low):
-        return Cue(CLOSER, COOKIE_REASON)
-    match = BOILERPLATE_RE.match(low)
-    if match is not None and match.lastgroup is not None:
-        reason = BOILERPLATE_REASONS[match.lastgroup]
+    # Stock furniture the region finder named keeps its name.
+    if reason and kind in (_STOCK, LINK):
         return Cue(CLOSER if reason in _CLOSING_REASONS else BOILER, reason)
+    if not plain:
+        match = BOILERPLATE_RE.match(low)
+        if match is not None and match.lastgroup is not None:
+            found = BOILERPLATE_REASONS[match.lastgroup]
+            return Cue(CLOSER if found in _CLOSING_REASONS else BOILER, found)
     if words <= _BYLINE_MAX_WORDS and _is_byline(text, words):
         return _BYLINE_CUE  # before credits: "By Reuters" is a byline, not a photo credit
     if words <= CREDIT_MAX_WORDS:
-        if sentence_end(text) != "." and _is_credit(text, low):
+        if sentence_end(text) != "." and (
+            (kind == _PHOTO_CREDIT or _MORE_CREDITS_RE.match(low))
+            if plain
+            else _is_credit(text, low)
+        ):
             return Cue(CREDIT, "photo credit")
-    elif _CREDIT_PREFIX_RE.match(low) or _has_credit_tail(text, low):
+    elif _CREDIT_PREFIX_RE.match(low) or _has_credit_tail(text):
         return Cue(CREDIT_LINE, "caption with photo credit")
+    # A comment header or time stamp is never a headline, label or teaser.
+    if reason and BARRIER <= kind <= BOX:
+        return Cue(BOILER, reason)
     return _TEXT_CUE
 
 
@@ -201,16 +258,16 @@ def _is_credit(text: str, low: str) -> bool:
     )
 
 
-def _has_credit_tail(text: str, low: str) -> bool:
+def _has_credit_tail(text: str) -> bool:
     """Tell whether a caption ends with its credit: "... (NASA/JPL)", "... © Reuters / Name"."""
     if text[-1] in ")]":
+        low = text.lower()
         if CAPTION_TAIL_RE.match(low) or _CREDIT_TAIL_RE.match(low):
             return True
         start = max(text.rfind("("), text.rfind("["))
         inner = text[start + 1 : -1].strip()
         return start > 0 and bool(inner) and _is_credit(inner, inner.lower())
-    lo = max(1, len(text) - _CREDIT_TAIL_MAX_CHARS)
-    return any(mark in text[lo:] for mark in _CREDIT_MARKS)
+    return _CREDIT_MARK_RE.search(text, max(1, len(text) - _CREDIT_TAIL_MAX_CHARS)) is not None
 
 
 def _is_byline(text: str, words: int) -> bool:
@@ -219,11 +276,16 @@ def _is_byline(text: str, words: int) -> bool:
         return True
     if words > _DATELINE_MAX_WORDS and ends_sentence(text):
         return False
-    return _DIGIT_RE.search(text) is not None and _DATELINE_RE.search(text) is not None
+    if _DIGIT_RE.search(text) is None:
+        return False
+    return _DATELINE_RE.search(text) is not None or _DATE_ONLY_RE.fullmatch(text) is not None
 
 
-def _marker(text: str, low: str) -> Cue | None:
-    """Recognise a short marker line: more-from, sponsor, read-more, list heading, barrier."""
+def _marker(text: str, low: str, barrier: bool) -> Cue | None:
+    """Recognise a short marker line: more-from, sponsor, read-more, list heading, barrier.
+
+    `barrier` is False when the line is known not to match the shared barrier headings.
+    """
     more = _MORE_FROM_RE.fullmatch(text)
     if more is not None:
         name = more.group("name").rstrip(" :»›>→")
@@ -237,8 +299,8 @@ def _marker(text: str, low: str) -> Cue | None:
     if heading in _LIST_HEADINGS:
         return Cue(HEADING, "teaser list heading")
     if heading in _TOPIC_HEADINGS:
-        return Cue(CLOSER, "topic list")
-    if BARRIER_RE.match(low):
+        return Cue(CLOSER, TOPIC_REASON)
+    if barrier and BARRIER_RE.match(low):
         if _NOT_TEASERS_RE.match(low):
             return Cue(CLOSER, "comments or share buttons")
         return Cue(HEADING, "teaser list heading")
@@ -308,10 +370,7 @@ def is_sponsored_text(text: str) -> bool:
             if _SPONSOR_INLINE_RE.search(text):
                 return True
             break
-    end = len(text) - 1
-    lo = start = max(0, end - _LAST_SENTENCE_MAX_CHARS)
-    for mark in _SENTENCE_BREAKS:
-        at = text.rfind(mark, lo, end)
-        if at >= 0:
-            start = max(start, at + len(mark))
-    return _CALL_TO_ACTION_RE.match(text, start) is not None
+    lo = max(0, len(text) - 1 - _LAST_SENTENCE_MAX_CHARS)
+    # Searching for a sentence break followed by a call to action, with no break after it,
+    # skips from one break to the next in C; a text of one sentence may open with one.
+    return _LAST_CALL_RE.search(text, lo) is not None or _ONLY_CALL_RE.match(text, lo) is not None

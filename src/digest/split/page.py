@@ -1,16 +1,19 @@
 """The lines of one page while the splitter works on it, and the role each line gets.
 
 `Page` is the splitter's scratch pad inside one call of `split_text`: the stripped lines,
-their (lazily computed) cues, and the one role every non-blank line ends up with.  Nothing
-here leaves the splitter; `structure.assemble` turns it into the frozen `SplitResult`.
+their (lazily computed) cues, and the one role every non-blank line ends up with.  Word
+counts and the furniture verdicts come from the region finder, which already computed
+them for every line.  Nothing here leaves the splitter; `structure.assemble` turns it into
+the frozen `SplitResult`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digest.split._lines import word_count
+from digest.split._lines import BOX
 from digest.split.cues import Cue, classify
+from digest.split.region import Region
 from digest.split.result import Image, Teaser
 
 BOILERPLATE: str = "boilerplate"
@@ -19,27 +22,32 @@ BOILERPLATE: str = "boilerplate"
 class Page:
     """Stripped page lines, their cues, and the role given to each non-blank line."""
 
-    __slots__ = ("_cues", "_words", "roles", "text")
+    __slots__ = ("_cues", "_kinds", "_reasons", "_words", "roles", "text")
 
-    def __init__(self, text: list[str]) -> None:
+    def __init__(self, text: list[str], region: Region) -> None:
         self.text = text
         self.roles: dict[int, tuple[str, str]] = {}
         self._cues: dict[int, Cue] = {}
-        self._words: dict[int, int] = {}
+        self._words = region.words
+        self._kinds = region.kinds
+        self._reasons = region.reasons
 
     def words(self, i: int) -> int:
         """Return the word count of line `i`."""
-        n = self._words.get(i)
-        if n is None:
-            n = self._words[i] = word_count(self.text[i])
-        return n
+        return self._words[i]
 
     def cue(self, i: int) -> Cue:
         """Return what line `i` is, classified once."""
         cue = self._cues.get(i)
         if cue is None:
-            cue = self._cues[i] = classify(self.text[i], self.words(i))
+            cue = self._cues[i] = classify(
+                self.text[i], self._words[i], self._kinds[i], self._reasons.get(i, "")
+            )
         return cue
+
+    def is_box_heading(self, i: int) -> bool:
+        """Tell whether line `i` heads a box of links the page put inside the story."""
+        return self._kinds[i] == BOX
 
     def put(self, i: int, role: str, reason: str) -> None:
         """Give line `i` its role (the last call wins, so later stages may correct)."""

@@ -87,6 +87,37 @@ _BARRIERS: Final = (
     r"(?:teilen|partager|compartir|compartilhar|condividi|поделиться)\b",
 )
 
+# Dates as pages print them: month names (abbreviated, several languages), weekdays.
+MONTH: Final = (
+    r"(?:jan|feb|f[ée]v|m[äa]r|apr|avr|abr|may|mai|mei|maj|jun|juin|giu|jul|juil|lug|aug"
+    r"|ao[uû]t|ago|sep|set|oct|okt|ott|out|nov|dec|d[ée]c|dez|dic|ene|gen)[a-zäéû]*\.?"
+)
+WEEKDAY: Final = (
+    r"(?:mon|tue|wed|thu|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag"
+    r"|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles"
+    r"|jueves|viernes|sábado|domingo)[a-z]*\.?"
+)
+# The start of a date or time: "12:40", "2024-11-12", "12.11.2024", "12 Nov", "Nov. 12",
+# "12 de noviembre", "Tuesday, ...", "3 hours ago".
+DATE: Final = (
+    rf"(?:\d{{1,2}}[:h.]\d{{2}}\b|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}"
+    rf"|\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}\b|{WEEKDAY},?\s"
+    r"|\d+\s*(?:min|minutes?|hours?|hrs?|h|days?|weeks?|months?)\s+ago)"
+)
+# The word a dateline opens with, in several languages: "Published", "Veröffentlicht".
+PUBLISHED: Final = (
+    r"(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified)|veröffentlicht"
+    r"|(?:zuletzt\s+)?aktualisiert|erschienen|publié|mis\s+à\s+jour|publicado|actualizado"
+    r"|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|opublikowano|zaktualizowano"
+    r"|опубликовано|обновлено|yayınlanma|güncellenme|diterbitkan|diperbarui)"
+)
+DATELINE_REASON: Final = "byline or dateline"
+# "Published Nov. 12, 2024, 5:52 p.m.", "Veröffentlicht am 12.11.2024": a dateline even
+# when it ends in a full stop.  Only tried on short lines (see `_lines`).
+DATELINE_RE: Final = re.compile(
+    rf"{PUBLISHED}\s*(?:(?:on|at|am|um|le|el|em|il|op|in|dne|:|-|–)\s*)*{DATE}"
+)
+
 _BOILERPLATE: Final = (
     (
         "advertisement marker",
@@ -142,6 +173,15 @@ _BOILERPLATE: Final = (
     ),
 )
 
+# A row of footer links with a legal one among them: "Cookies | Privacy | Terms".
+LEGAL_REASON: Final = "legal links"
+LEGAL_SEPARATORS: Final = ("|", "·", "•")
+LEGAL_WORD_RE: Final = re.compile(
+    r"cookie|privacy|terms|legal|imprint|impressum|datenschutz|\bagb\b|nutzungsbedingungen"
+    r"|mentions\s+l[ée]gales|confidentialit|\bcg[uv]\b|aviso\s+legal|privacidad|privacidade"
+    r"|t[ée]rminos|termos|condiciones|note\s+legali|termini|accessibility|disclaimer"
+)
+
 _CREDITS: Final = (
     r"[(\[]?(?:top\s+|main\s+|lead\s+|header\s+|featured\s+)?(?:photo|image|picture|video|foto|bild"
     r"|credit|source|fuente|fonte|courtesy|illustration)s?(?:\s+(?:by|credit|courtesy))?\s*[:|©]",
@@ -158,6 +198,7 @@ CAPTION_TAIL_RE: Final = re.compile(
 # Photo agencies that end a credit line ("Patrick Semansky, ASSOCIATED PRESS"): tested with
 # str.endswith on the lowercased line, which is cheaper than a pattern that scans.
 CREDIT_SUFFIXES: Final = (
+    "getty",
     "getty images",
     "getty images)",
     "shutterstock",

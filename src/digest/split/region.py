@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from digest.split._lines import (
     BARRIER,
@@ -93,15 +93,24 @@ class Region:
     (inclusive); both are -1 and `paragraphs` is empty when no story was found.  `reasons`
     maps a line index to why it is not story text: every non-blank line between `start`
     and `end` outside the paragraphs, and any line recognised as furniture.
+
+    `kinds` and `words` map every non-blank line to its kind (see `_lines`) and word
+    count, so that the layer labelling the rest of the page need not classify or count
+    again; they take no part in comparing regions.
     """
 
     paragraphs: tuple[tuple[int, ...], ...]
     start: int
     end: int
     reasons: Mapping[int, str]
+    kinds: Mapping[int, int] = field(compare=False)
+    words: Mapping[int, int] = field(compare=False)
 
 
-EMPTY: Final = Region(paragraphs=(), start=-1, end=-1, reasons=MappingProxyType({}))
+_NOTHING: Final[Mapping[int, Any]] = MappingProxyType({})
+EMPTY: Final = Region(
+    paragraphs=(), start=-1, end=-1, reasons=_NOTHING, kinds=_NOTHING, words=_NOTHING
+)
 
 
 class _Units:
@@ -279,12 +288,10 @@ def find_region(
     """Find the story body in `lines` (a page's text lines), anchored after `title` if given."""
     feats = line_features(lines, params.min_words)
     units = _Units(feats, params.min_words)
-    if not units.kind:
-        return EMPTY
     scores = _scores(units, params)
     best = _best_run(units.kind, scores, 0, len(scores))
     if best[0] < 0:
-        return EMPTY
+        return _region(feats, units, 0, -1)
     # The story starts after the headline, unless what follows the headline is much weaker
     # than the best run elsewhere (the title matched a teaser, not the headline).
     floor = 0
@@ -325,13 +332,15 @@ def _region(feats: Lines, units: _Units, first: int, last: int) -> Region:
             for k in range(units.first[u], units.stop[u]):
                 reasons[index[k]] = reason.get(k) or why
     if not paragraphs:
-        return EMPTY
+        reasons.clear()  # no story: nothing lies inside one
     # Furniture anywhere on the page keeps its reason (none of it is in a paragraph).
     for k, why in reason.items():
         reasons.setdefault(index[k], why)
     return Region(
         paragraphs=tuple(paragraphs),
-        start=paragraphs[0][0],
-        end=paragraphs[-1][-1],
+        start=paragraphs[0][0] if paragraphs else -1,
+        end=paragraphs[-1][-1] if paragraphs else -1,
         reasons=MappingProxyType(reasons),
+        kinds=MappingProxyType(dict(zip(index, feats.kind, strict=True))),
+        words=MappingProxyType(dict(zip(index, feats.words, strict=True))),
     )

@@ -41,6 +41,7 @@ _HEAD_CHECKS = 3
 # fail on this reason, so it shows a bug instead of hiding a line.
 _NOT_PLACED = "not placed by the splitter"
 _BODY = ("body", "story text")
+_KICKER_COPY = "repeated kicker"
 # No marker line of at most MARKER_MAX_WORDS words is longer than this.
 _MARKER_MAX_CHARS = 120
 
@@ -60,7 +61,7 @@ def assemble(
     text: list[str], region: Region, *, title: str | None, source: str | None, first_line: int
 ) -> SplitResult:
     """Turn stripped page lines and their story region into a SplitResult."""
-    page = Page(text)
+    page = Page(text, region)
     body = list(region.paragraphs)
     want = _norm(title) if title else ""
     body = _trim_head(page, body, want)
@@ -70,12 +71,13 @@ def assemble(
     body = _cut_end(page, body, max(region.end, head_end), repeats)
     body_end = body[-1][-1] if body else head_end - 1
     roles = page.roles
-    for para in body:
-        for i in para:
-            roles[i] = _BODY
-    for i in range(head_end, body_end + 1):
-        if text[i] and i not in roles:
-            page.boiler(i, region.reasons.get(i) or page.cue(i).reason or "inside story")
+    roles.update(dict.fromkeys([i for para in body for i in para], _BODY))
+    # The region gave every line inside it that is no story text its reason.
+    for i, why in region.reasons.items():
+        if head_end <= i <= body_end and i not in roles:
+            page.boiler(i, why)
+    # Most paragraphs are one line: joining is for hard-wrapped ones.
+    paragraphs = tuple(text[p[0]] if len(p) == 1 else " ".join(text[i] for i in p) for p in body)
     tail = read_tail(page, page.nonblank(body_end + 1, len(text)), header.image, repeats)
     story = Story(
         title=line_or_none(text, header.title),
@@ -83,7 +85,7 @@ def assemble(
         kicker=tuple(text[i] for i in header.kicker),
         section=line_or_none(text, header.section),
         lead_image=header.image.freeze(text),
-        body=tuple(" ".join(text[i] for i in para) for para in body),
+        body=paragraphs,
     )
     labels, boilerplate = _labels(page, first_line)
     return SplitResult(
@@ -107,6 +109,9 @@ def _read_header(page: Page, idxs: Sequence[int], want: str, source: str | None)
         kind = page.cue(i).kind
         if kind == TEXT and site is not None and page.text[i].casefold() == site:
             page.boiler(i, "site name")
+        elif kind == TEXT and "\t" in page.text[i]:
+            # Cells copied from a table keep their tabs: no headline, label or standfirst.
+            page.boiler(i, "table row")
         elif kind in (TEXT, CREDIT, CREDIT_LINE):
             lines.append(i)
         else:
@@ -275,7 +280,11 @@ def _trim_head(page: Page, body: list[tuple[int, ...]], want: str) -> list[tuple
 def _cut_end(
     page: Page, body: list[tuple[int, ...]], end: int, repeats: dict[str, str]
 ) -> list[tuple[int, ...]]:
-    """End the body at a teaser marker or a copy of a header line inside the region."""
+    """End the body at a teaser marker or a copy of a header line inside the region.
+
+    The heading of a box of links that the region ran past ("Related", "Most read") is no
+    end, and neither is a copy of a kicker: "Video" or "Analysis" also labels an embed.
+    """
     if not body:
         return body
     text = page.text
@@ -284,7 +293,10 @@ def _cut_end(
         line = text[i]
         if len(line) > _MARKER_MAX_CHARS or line[-1] in ".!?" or page.words(i) > MARKER_MAX_WORDS:
             continue
-        if line.casefold() in repeats or page.cue(i).kind in (MORE_FROM, HEADING):
+        copy = repeats.get(line.casefold())
+        if (copy is not None and copy != _KICKER_COPY) or (
+            page.cue(i).kind in (MORE_FROM, HEADING) and not page.is_box_heading(i)
+        ):
             return [para for para in body if para[-1] < i]
     return body
 
@@ -306,25 +318,23 @@ def _repeats(page: Page, header: _Header) -> dict[str, str]:
         header.section: "repeated section label",
         header.image.caption: "repeated caption",
     }
-    found.update(dict.fromkeys(header.kicker, "repeated kicker"))
+    found.update(dict.fromkeys(header.kicker, _KICKER_COPY))
     return {text[i].casefold(): reason for i, reason in found.items() if i >= 0}
 
 
 def _labels(page: Page, first_line: int) -> tuple[tuple[LineLabel, ...], tuple[Boilerplate, ...]]:
     """Return one label per non-blank line, and the boilerplate among them, in line order."""
-    roles = page.roles
+    get = page.roles.get
     unplaced = (BOILERPLATE, _NOT_PLACED)
-    labels = [
-        LineLabel(n, line, *roles.get(n - first_line, unplaced))
-        for n, line in enumerate(page.text, first_line)
-        if line
-    ]
-    boilerplate = tuple(
-        Boilerplate(label.line, label.text, label.reason)
-        for label in labels
-        if label.role == BOILERPLATE
-    )
-    return tuple(labels), boilerplate
+    labels: list[LineLabel] = []
+    boilerplate: list[Boilerplate] = []
+    for i, line in enumerate(page.text):
+        if line:
+            role, reason = get(i, unplaced)
+            labels.append(LineLabel(i + first_line, line, role, reason))
+            if role == BOILERPLATE:
+                boilerplate.append(Boilerplate(i + first_line, line, reason))
+    return tuple(labels), tuple(boilerplate)
 
 
 def _more_from(page: Page, i: int) -> str | None:

@@ -23,6 +23,7 @@ from digest.split.cues import (
     SPONSOR,
     TEASER_TITLE_MAX_WORDS,
     TEXT,
+    TOPIC_REASON,
     ends_sentence,
     is_section_label,
     is_sponsored_text,
@@ -31,6 +32,15 @@ from digest.split.page import ImageDraft, Page, TeaserDraft
 
 # An image label ("Lockheed Martin NASA") is a short line that does not end like a sentence.
 _IMAGE_LABEL_MAX_WORDS = 14
+
+# A tag under a "Topics" heading is a word or two ("Energy", "Oil & gas").
+_TAG_MAX_WORDS = 3
+
+
+def _is_tag(page: Page, i: int) -> bool:
+    """Tell whether line `i` could be one tag of a topic list."""
+    return page.words(i) <= _TAG_MAX_WORDS and not ends_sentence(page.text[i])
+
 
 # What a TEXT line is before teasers are built, decided from the line after it.
 _PLAIN, _LABEL, _CAPTION = 0, 1, 2
@@ -75,6 +85,7 @@ class _TailReader:
         "pending_sponsor",
         "shape",
         "tail",
+        "topics",
     )
 
     def __init__(
@@ -89,6 +100,7 @@ class _TailReader:
         self.closed = False  # past comments or footer: plain text is no teaser
         self.lead_open = True  # nothing but furniture since the story: a credit is the lead's
         self.pending_sponsor = False
+        self.topics = False  # right under a "Topics" or "Tags" heading
         lengths = {len(key) for key in repeats}
         self.kinds = [self._kind(i, repeats, lengths) for i in idxs]
         self.ends_ahead = self._ends_ahead()
@@ -140,9 +152,16 @@ class _TailReader:
     def line(self, k: int, i: int) -> None:
         """Take the k-th line after the story (line index `i`)."""
         kind = self.kinds[k]
+        page = self.page
+        if self.topics:
+            # The tags under a "Topics" heading are one or two words each, however many
+            # of them repeat the kicker or the section label.
+            self.topics = kind in ("", TEXT) and _is_tag(page, i)
+            if self.topics:
+                page.boiler(i, TOPIC_REASON)
+                return
         if not kind:
             return  # a copy of a header line, labelled already
-        page = self.page
         # Plain text outside a teaser list is a teaser only when a read-more link follows.
         if (
             kind == TEXT
@@ -181,7 +200,9 @@ class _TailReader:
         elif kind == CLOSER:
             self.close()
             self.active, self.closed = False, True
-            page.boiler(i, page.cue(i).reason)
+            reason = page.cue(i).reason
+            self.topics = reason == TOPIC_REASON
+            page.boiler(i, reason)
         elif kind == CREDIT:
             self._credit(i)
         elif kind == CREDIT_LINE:

@@ -1,0 +1,268 @@
+"""Build state and article cache: exact round trips, damage tolerated, racy stamps distrusted."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.article_cache import ArticleCache, Parsed, decode_line, encode_line
+from digest.config import load_config
+from digest.errors import Problem
+from digest.incremental import scan_inputs
+from digest.load import find_sources, read_source
+from digest.sources import parse_file
+from digest.state import (
+    RACY_WINDOW,
+    BuildState,
+    InputRecord,
+    OutputRecord,
+    Stamp,
+    load_state,
+    prune_states,
+    save_state,
+    state_path,
+)
+
+from .conftest import SiteMaker
+
+ARTICLE = """\
+---
+title: Ministers agree on a new trade deal
+date: 2024-03-31T02:30:00
+source: Reuters
+tags: [trade, Energy]
+mood: {calm: [1, 2.5, true, null]}
+---
+Ministers agree on a new trade deal
+
+Officials in the capital said on Sunday that the talks on trade would resume next week.
+
+The minister said prices could rise again before the summer, while analysts warned of risk.
+
+More from Reuters
+
+Another story about energy prices that rose again this week in the capital city today.
+"""
+
+
+def a_state(**changes: object) -> BuildState:
+    """A small state with one of everything."""
+    values: dict[str, object] = {
+        "settings": "s1",
+        "structure": "t1",
+        "sources": {"a.txt": InputRecord(Stamp(10, 1_000), "d1")},
+        "inputs": {"/theme/base.html": InputRecord(Stamp(20, 2_000), "d2")},
+        "outputs": {
+            "a/index.html": OutputRecord(Stamp(30, 3_000), "k", "v", ("base.html",), ("a.txt",)),
+            "static/x.css": OutputRecord(Stamp(5, 4_000), "k2", "", (), (), "/theme/x.css"),
+        },
+        "problems": (Problem("a.txt", 3, "odd", "fix it", "warning"),),
+        "held_back": ("b.txt",),
+        "recheck_ns": 123,
+        "articles": 1,
+    }
+    values.update(changes)
+    return BuildState(**values)  # type: ignore[arg-type]
+
+
+def test_state_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    state = a_state()
+    save_state(path, state, 10**18, tmp_path)
+    assert load_state(path) == state
+
+
+def test_stamps_of_files_changed_just_before_the_save_are_not_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    saved = 10**18
+    recent = Stamp(10, saved - int(RACY_WINDOW * 1e9) + 1)
+    state = a_state(sources={"a.txt": InputRecord(recent, "d1")})
+    save_state(path, state, saved, tmp_path)
+    loaded = load_state(path)
+    assert loaded is not None
+    assert loaded.sources["a.txt"] == InputRecord(Stamp(10, -1), "d1")  # matches no file
+    assert loaded.outputs == state.outputs  # the build's own writes keep their stamps
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"{", b"null", b"[]", b'{"format": 99}', b'{"format": 1}', b"\xff\xfe\x00", b"{}" * 9],
+)
+def test_damaged_state_reads_as_none(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(damage)
+    assert load_state(path) is None
+
+
+def test_state_with_wrong_types_reads_as_none(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    save_state(path, a_state(), 10**18, tmp_path)
+    text = path.read_text("utf-8")
+    for old, new in (
+        ('"articles":1', '"articles":"1"'),
+        ('"d1"', "7"),
+        ('"a.txt",10,', '"a.txt",true,'),
+    ):
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        assert load_state(path) is None, new
+    assert load_state(tmp_path / "missing.json") is None
+
+
+def test_each_output_folder_has_its_own_state(tmp_path: Path) -> None:
+    assert state_path(tmp_path, tmp_path / "public") != state_path(tmp_path, tmp_path / "serve")
+    assert state_path(tmp_path, tmp_path / "public") == state_path(tmp_path, tmp_path / "public")
+
+
+def test_states_of_vanished_output_folders_are_pruned(tmp_path: Path) -> None:
+    kept, gone = tmp_path / "public", tmp_path / "old out"
+    for out in (kept, gone):
+        out.mkdir()
+        save_state(state_path(tmp_path, out), a_state(), 10**18, out)
+    gone.rmdir()
+    current = state_path(tmp_path, tmp_path / "serve")
+    prune_states(tmp_path, current)
+    assert load_state(state_path(tmp_path, kept)) == a_state()
+    assert not state_path(tmp_path, gone).exists()
+
+
+def parsed_article(tmp_path: Path, text: str = ARTICLE) -> Parsed:
+    path = tmp_path / "deal.txt"
+    path.write_text(text, "utf-8")
+    digest, parsed, _by_mtime = parse_file(path, "deal.txt", 0.0, ZoneInfo("Europe/Berlin"), 45)
+    assert digest and parsed.article is not None
+    return parsed
+
+
+def test_cached_article_equals_the_parsed_one(tmp_path: Path) -> None:
+    parsed = parsed_article(tmp_path)
+    line = encode_line("deal.txt", "d", None, parsed)
+    assert line is not None
+    back = decode_line(line)
+    assert back == parsed
+    assert back.article is not None and parsed.article is not None
+    # Same instant is not enough: the zone must survive (it decides local day and hour).
+    assert back.article.date.tzinfo == ZoneInfo("Europe/Berlin")
+    assert back.article.date.utcoffset() == parsed.article.date.utcoffset()
+    assert back.article.extra == {"mood": {"calm": [1, 2.5, True, None]}}
+    assert type(back.article.tags) is tuple and type(back.article.teasers) is tuple
+
+
+def test_ambiguous_local_time_keeps_its_fold(tmp_path: Path) -> None:
+    text = ARTICLE.replace("2024-03-31T02:30:00", "2024-10-27T02:30:00+01:00")
+    parsed = parsed_article(tmp_path, text)
+    line = encode_line("deal.txt", "d", None, parsed)
+    assert line is not None
+    back = decode_line(line)
+    assert back.article is not None and parsed.article is not None
+    assert back.article.date.isoformat() == parsed.article.date.isoformat()
+
+
+def test_article_without_exact_json_form_is_not_cached(tmp_path: Path) -> None:
+    text = ARTICLE.replace("mood: {calm: [1, 2.5, true, null]}", "mood: {1: one}")
+    assert encode_line("deal.txt", "d", None, parsed_article(tmp_path, text)) is None
+    text = ARTICLE.replace("mood: {calm: [1, 2.5, true, null]}", "mood: !!set {a}")
+    assert encode_line("deal.txt", "d", None, parsed_article(tmp_path, text)) is None
+
+
+def test_cache_returns_a_parse_only_for_the_same_digest_and_mtime(tmp_path: Path) -> None:
+    parsed = parsed_article(tmp_path)
+    where = tmp_path / "cache" / "articles.jsonl"
+    cache = ArticleCache.open(where, "fp")
+    for key, mtime in (("by-date.txt", None), ("by-mtime.txt", 77)):
+        line = encode_line(key, "d1", mtime, parsed)
+        assert line is not None
+        cache.add(key, line)
+    cache.close({"by-date.txt", "by-mtime.txt"})
+    cache = ArticleCache.open(where, "fp")
+    assert cache.get("by-date.txt", "d1", 5) == parsed  # its date is its own: mtime is moot
+    assert cache.get("by-date.txt", "d2", 5) is None
+    assert cache.get("by-mtime.txt", "d1", 77) == parsed
+    assert cache.get("by-mtime.txt", "d1", 78) is None  # touched: its date changed
+    assert ArticleCache.open(where, "other fingerprint").get("by-date.txt", "d1", 5) is None
+
+
+def test_torn_and_damaged_cache_lines_cost_a_parse_not_a_crash(tmp_path: Path) -> None:
+    parsed = parsed_article(tmp_path)
+    where = tmp_path / "articles.jsonl"
+    cache = ArticleCache.open(where, "fp")
+    for key in ("a.txt", "b.txt", "c.txt"):
+        line = encode_line(key, "d", None, parsed)
+        assert line is not None
+        cache.add(key, line)
+    cache.close({"a.txt", "b.txt", "c.txt"})
+    data = where.read_bytes()
+    _first, second, third = data.splitlines(keepends=True)[1:]
+    damaged = second.replace(b"[", b"{", 1)
+    where.write_bytes(data.replace(second, damaged)[: -len(third) // 2])  # and tear the last
+    cache = ArticleCache.open(where, "fp")
+    assert cache.get("a.txt", "d", 0) == parsed
+    assert cache.get("b.txt", "d", 0) is None
+    assert cache.get("c.txt", "d", 0) is None
+    line = encode_line("c.txt", "d", None, parsed)
+    assert line is not None
+    cache.add("c.txt", line)  # appended after the torn line is cut off
+    cache.close({"a.txt", "c.txt"})
+    cache = ArticleCache.open(where, "fp")
+    assert cache.get("c.txt", "d", 0) == parsed and cache.get("a.txt", "d", 0) == parsed
+
+
+def test_cache_is_compacted_when_mostly_dead(tmp_path: Path) -> None:
+    parsed = parsed_article(tmp_path)
+    where = tmp_path / "articles.jsonl"
+    line = encode_line("a.txt", "d", None, parsed)
+    assert line is not None
+    cache = ArticleCache.open(where, "fp")
+    for _ in range(1 + (2 << 20) // len(line)):  # rewritten again and again: 2 MiB dead
+        cache.add("a.txt", line)
+    cache.close({"a.txt"})
+    assert where.stat().st_size < 2 * len(line)
+    assert ArticleCache.open(where, "fp").get("a.txt", "d", 0) == parsed
+
+
+def test_scan_finds_what_find_sources_finds(make_site: SiteMaker) -> None:
+    root = make_site(
+        {
+            "content/b.txt": "b",
+            "content/a.md": "a",
+            "content/sub/z.txt": "z",
+            "content/sub/A.TXT": "upper",
+            "content/Sub2/x.markdown": "x",
+            "content/notes.pdf": "not an article",
+            "content/.hidden.txt": "hidden",
+            "content/.git/c.txt": "in a hidden folder",
+            "content/draft.txt~": "backup",
+            "content/#auto#": "emacs",
+            "templates/base.html": "override",
+            "templates/static/x.css": "css",
+        }
+    )
+    os.symlink(root / "content" / "sub", root / "content" / "linked")  # not followed
+    config = load_config(root / "config.yaml", root=root)
+    scan = scan_inputs(config)
+    found, problems = find_sources(config.content_dir)
+    assert [(Path(path), rel) for path, rel, _st in scan.sources] == found
+    assert list(scan.problems) == problems
+    assert str(root / "templates" / "static" / "x.css") in scan.inputs
+    assert all(st.st_size == os.stat(path).st_size for path, _rel, st in scan.sources)
+
+
+def test_reads_the_digest_load_computes(tmp_path: Path) -> None:
+    path = tmp_path / "deal.txt"
+    path.write_text(ARTICLE, "utf-8")
+    digest, _parsed, by_mtime = parse_file(path, "deal.txt", 0.0, ZoneInfo("UTC"), 45)
+    assert digest == read_source(path, "deal.txt").digest
+    assert not by_mtime
+
+
+def test_article_dated_by_its_mtime_is_marked(tmp_path: Path) -> None:
+    path = tmp_path / "undated.txt"
+    path.write_text(ARTICLE.replace("date: 2024-03-31T02:30:00\n", ""), "utf-8")
+    stamp = datetime(2024, 5, 1, 12, 0, tzinfo=ZoneInfo("UTC")).timestamp()
+    os.utime(path, (stamp, stamp))
+    _digest, parsed, by_mtime = parse_file(path, "undated.txt", stamp, ZoneInfo("UTC"), 45)
+    assert parsed.article is not None and by_mtime
