@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 from digest.evaluate import bag
 from digest.split.region import PARAMS, Params, find_region
 
-CORPUS = Path("/work/shared/corpus/article-extraction-benchmark")
+# ../shared beside the checkout, as in CI and on the developers' machines.
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "article-extraction-benchmark"
 
 # A change must gain this much mean F1 on the tuning half to be taken: smaller gains are
 # noise on some 90 pages and only fit the half.

@@ -5,7 +5,7 @@ split is timed: each corpus is split `--repeat` times in a row and the fastest p
 which keeps the figure steady on a machine other jobs share.  CPU time (process time) is
 reported, since wall time on a shared machine says more about the neighbours.
 
-    python /work/shared/bench/make_corpus.py 1000 --out /tmp/c1000
+    python ../shared/bench/make_corpus.py 1000 --out /tmp/c1000
     PYTHONPATH=src python bench/split_speed.py [--synthetic DIR] [--open DIR] [--repeat 5]
 
 The synthetic corpus directory may be make_corpus.py's OUT or its OUT/digest/content.
@@ -24,7 +24,7 @@ from digest.load import read_source
 from digest.split import split_text
 
 SYNTHETIC = Path("/tmp/c1000")
-OPEN_CORPUS = Path("/work/shared/corpus/article-extraction-benchmark")
+OPEN_CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/article-extraction-benchmark"
 
 
 @dataclass(frozen=True, slots=True)
