@@ -13,7 +13,12 @@ Each command runs as its own process; wall time is taken around fork..reap, CPU 
 peak RSS come from `os.wait4` (the method of /work/shared/bench/timeit.py). The table gives
 medians and each digest figure's ratio to Hugo's (clean to clean, rebuilds to hugo-touch).
 
+One untimed warm-up round first builds every output and fills the page cache. Corpora are
+written once by /work/shared/bench/make_corpus.py (digest's copy gets a config.yaml with 20
+per page and 20 feed entries, like the Hugo and Pelican projects) and reused.
+
     python bench/bench.py [--sizes 1000,10000] [--runs 3] [--corpora DIR] [--json FILE]
+                          [--digest PATH/build.py]
 """
 
 from __future__ import annotations

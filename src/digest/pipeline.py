@@ -193,6 +193,7 @@ def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
     site = loaded.site
     structure = structure_digest(site)
     env = make_environment(config)
+    env.auto_reload = False  # a fresh environment per build: checking file times is waste
     stage = Stage(out_dir)
     same_plan = old is not None and old.settings == settings and old.structure == structure
     previous = old.outputs if old is not None and old.settings == settings else {}

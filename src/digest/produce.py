@@ -35,7 +35,7 @@ from .render import ALL_TEMPLATES, Renderer
 from .state import OutputRecord, Stamp, digest_of, stamp_of
 
 # Below this many pages a worker pool costs more than it saves (see bench/README.md).
-PARALLEL_PAGES_MIN = 3000
+PARALLEL_PAGES_MIN = 500
 SHARES_PER_JOB = 2  # two shares per worker even out uneven pages (each walks the plan)
 
 
