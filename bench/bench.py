@@ -10,11 +10,11 @@ For every corpus size the script runs, round after round, in this order:
   hugo-touch       Hugo build into its previous output after the same edit
 
 Each command runs as its own process; wall time is taken around fork..reap, CPU time and
-peak RSS come from `os.wait4` (the method of /work/shared/bench/timeit.py). The table gives
+peak RSS come from `os.wait4` (the method of ../shared/bench/timeit.py). The table gives
 medians and each digest figure's ratio to Hugo's (clean to clean, rebuilds to hugo-touch).
 
 One untimed warm-up round first builds every output and fills the page cache. Corpora are
-written once by /work/shared/bench/make_corpus.py (digest's copy gets a config.yaml with 20
+written once by ../shared/bench/make_corpus.py (digest's copy gets a config.yaml with 20
 per page and 20 feed entries, like the Hugo and Pelican projects) and reused.
 
     python bench/bench.py [--sizes 1000,10000] [--runs 3] [--corpora DIR] [--json FILE]
@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = Path("/work/shared/bench/make_corpus.py")
+# ../shared beside the checkout, as in CI and on the developers' machines.
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 PYTHON = Path(sys.executable)
 BIN = PYTHON.parent
 SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])

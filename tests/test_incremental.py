@@ -349,3 +349,13 @@ def test_progress_line_shows_only_on_a_terminal_after_two_seconds() -> None:
     assert shown(True, io.StringIO(), 10) == ""  # not a terminal
     assert shown(False, Terminal(), 10) == ""  # -q
     assert shown(True, Terminal(), 0) == ""  # quick builds show none
+
+
+def test_unwritable_cache_warns_and_builds_right(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site", random.Random(12))
+    (site.root / ".digest-cache").write_text("a file where the cache folder should be")
+    out = tmp_path / "public"
+    report = site.build(out)
+    assert {p.message for p in report.warnings} == {"cannot write the build cache"}
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+    assert site.build(out).parsed == len(site.files())  # nothing remembered: a full build

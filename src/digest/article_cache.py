@@ -189,6 +189,7 @@ class ArticleCache:
         self._index: dict[str, tuple[str, str, int, int]] = {}  # digest, mtime, offset, size
         self._size = 0  # bytes in the file
         self._fd: int | None = None
+        self.error: str | None = None  # why the cache could not be written (a read-only site)
 
     @classmethod
     def open(cls, path: Path, fingerprint: str) -> ArticleCache:
@@ -228,13 +229,17 @@ class ArticleCache:
 
     def _file(self) -> int:
         if self._fd is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            flags = os.O_RDWR | os.O_CREAT | (0 if self._size else os.O_TRUNC)
-            self._fd = os.open(self.path, flags, 0o644)
-            if self._size:
-                os.ftruncate(self._fd, self._size)  # drop a torn last line before appending
-            else:
-                self._size = os.write(self._fd, self._header())
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                flags = os.O_RDWR | os.O_CREAT | (0 if self._size else os.O_TRUNC)
+                self._fd = os.open(self.path, flags, 0o644)
+                if self._size:
+                    os.ftruncate(self._fd, self._size)  # drop a torn last line before appending
+                else:
+                    self._size = os.write(self._fd, self._header())
+            except OSError as exc:
+                self.error = f"{self.path}: {exc.strerror}"
+                self._fd = os.open(self.path, os.O_RDONLY)  # still readable: use what is there
         return self._fd
 
     def has(self, key: str) -> bool:
@@ -253,10 +258,16 @@ class ArticleCache:
             return None
 
     def add(self, key: str, line: bytes) -> None:
-        """Append a line made by `encode_line`."""
-        fd = self._file()
-        offset = self._size
-        self._size += os.pwrite(fd, line, offset)
+        """Append a line made by `encode_line` (unless the cache cannot be written)."""
+        try:
+            fd = self._file()
+            if self.error is not None:
+                return
+            offset = self._size
+            self._size += os.pwrite(fd, line, offset)
+        except OSError as exc:
+            self.error = f"{self.path}: {exc.strerror}"
+            return
         digest, mtime = (part.decode("ascii") for part in line.split(b"\t", 3)[1:3])
         self._index[key] = (digest, mtime, offset, len(line))
 
@@ -269,8 +280,11 @@ class ArticleCache:
         for key in [k for k in self._index if k not in keep]:
             del self._index[key]
         live = sum(entry[3] for entry in self._index.values())
-        if self._fd is not None and self._size > 2 * live + (1 << 20):
-            self._compact()
+        if self._fd is not None and self.error is None and self._size > 2 * live + (1 << 20):
+            try:
+                self._compact()
+            except OSError as exc:
+                self.error = f"{self.path}: {exc.strerror}"
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None

@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the splitter, the model and Jinja load only when there is w
     from .model import Site
 
 PROGRESS_AFTER = 2.0  # seconds before a build starts showing a progress line
+_CACHE_HINT = "make the site's .digest-cache folder writable; until then every build is full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +238,17 @@ def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
         recheck_ns=min(due) if due else None,
         articles=len(site.articles),
     )
-    save_state(where, state, time.time_ns(), out_dir)
-    prune_states(config.root, where)
+    # The site is built; failing to remember how only costs the next build time.
+    trouble = [files.cache_error] if files.cache_error else []
+    try:
+        save_state(where, state, time.time_ns(), out_dir)
+        prune_states(config.root, where)
+    except OSError as exc:
+        trouble.append(f"{where}: {exc.strerror}")
+    warnings += tuple(
+        Problem(place, 1, "cannot write the build cache", _CACHE_HINT, "warning")
+        for place in trouble
+    )
     return BuildReport(
         articles=len(site.articles),
         files=len(made.records),

@@ -36,6 +36,7 @@ class ParsedFiles:
     parsed: dict[str, Parsed]  # by key, in file order
     records: dict[str, InputRecord]
     parsed_now: int  # files parsed (not taken from the cache)
+    cache_error: str | None  # why parses could not be cached, if they could not
 
 
 def structure_digest(site: Site) -> str:
@@ -139,7 +140,7 @@ def load_articles(
         if digest:
             records[rel] = InputRecord(stamp, digest)
     cache.close(set(parsed))
-    return ParsedFiles(parsed, records, len(todo))
+    return ParsedFiles(parsed, records, len(todo), cache.error)
 
 
 def _run_parse(
