@@ -8,7 +8,6 @@ build leaves out.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -167,7 +166,7 @@ def _same_titles(articles: Sequence[Article], urls: Urls) -> list[Problem]:
                 Problem(
                     article.path,
                     article.title_line,
-                    f"the title is the same as in {_shown(other.path)}",
+                    f"the title is the same as in {other.path}",
                     "if it is the same page saved twice, remove one; else change one title",
                     "warning",
                 )
@@ -191,7 +190,7 @@ def _held_clashes(
                     article.path,
                     article.slug_line,
                     f"once published, this article gets the address {url}, "
-                    f"which {_shown(other.path)} has already",
+                    f"which {other.path} has already",
                     "give one of them another title or a `slug:` of its own",
                     "warning",
                 )
@@ -230,21 +229,7 @@ def _left_out(
 
 def format_report(report: CheckReport) -> list[str]:
     """The printed lines: each problem with its hint, paths relative to the current folder."""
-    here = os.getcwd() + os.sep  # messages may name a second file, e.g. a duplicate's
-    lines: list[str] = []
-    for problem in report.problems:
-        message = problem.message.replace(here, "")
-        shown = Problem(_shown(problem.path), problem.line, message, problem.hint, problem.severity)
-        lines.append(shown.format())
-    return lines
-
-
-def _shown(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    return path if rel.startswith("..") else rel
+    return [problem.for_display().format() for problem in report.problems]
 
 
 def _plural(count: int, word: str) -> str:

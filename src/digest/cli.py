@@ -106,6 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the output or cache folder, not content: say which and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print("    hint: check that the folder exists and is writable", file=sys.stderr)
+        return 1
 
 
 def _build(argv: list[str]) -> int:
@@ -123,7 +128,7 @@ def _build(argv: list[str]) -> int:
     report = build(config, options)
     if not args.quiet:
         for problem in report.warnings:
-            print(problem.format(), file=sys.stderr)
+            print(problem.for_display().format(), file=sys.stderr)
         if args.verbose:
             for rel in report.written:
                 print(f"written  {rel}")

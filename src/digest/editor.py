@@ -45,7 +45,7 @@ def main(command: str, argv: Sequence[str]) -> int:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     except (FileExists, ContentError) as exc:
-        print(exc.problem.format(), file=sys.stderr)
+        print(exc.problem.for_display().format(), file=sys.stderr)
         return 1
 
 

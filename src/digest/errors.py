@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,24 @@ class Problem:
         head = f"{self.path}:{self.line}: {self.severity}: {self.message}"
         return f"{head}\n    hint: {self.hint}" if self.hint else head
 
+    def for_display(self) -> Problem:
+        """The same problem with paths under the current folder shown relative to it."""
+        here = os.getcwd() + os.sep  # messages may name a second file, e.g. a duplicate's
+        message = self.message.replace(here, "")
+        return Problem(display_path(self.path), self.line, message, self.hint, self.severity)
+
     def as_error(self) -> Problem:
         """Return the same problem raised to an error (for --strict)."""
         return Problem(self.path, self.line, self.message, self.hint, "error")
+
+
+def display_path(path: str) -> str:
+    """Show a path relative to the current folder when it lies below it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
 
 
 class DigestError(Exception):
@@ -57,7 +73,7 @@ class BuildFailed(DigestError):
 
     def report(self) -> str:
         """All problems, one block each, followed by a count."""
-        lines = [p.format() for p in self.problems]
+        lines = [p.for_display().format() for p in self.problems]
         errors = sum(1 for p in self.problems if p.severity == "error")
         warnings = len(self.problems) - errors
         lines.append(f"{errors} error(s), {warnings} warning(s); nothing was written.")
