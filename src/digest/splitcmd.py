@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     problems = run(args.files, args.out_dir, args.explain, sys.stdout)
     for problem in problems:
-        print(problem.for_display().format(), file=sys.stderr)
+        print(problem.format(), file=sys.stderr)
     return 1 if any(p.severity == "error" for p in problems) else 0
 
 
