@@ -26,8 +26,8 @@ commands:
 run `build.py COMMAND --help` for a command's options."""
 
 
-def add_site_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that reads the site."""
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """The `--config PATH` option every command has."""
     parser.add_argument(
         "--config",
         type=Path,
@@ -35,6 +35,11 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="site configuration file (default: config.yaml); its folder is the site root",
     )
+
+
+def add_site_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that reads the site."""
+    add_config_option(parser)
     parser.add_argument(
         "--drafts", action="store_true", help="include articles marked `draft: true`"
     )

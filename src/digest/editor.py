@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from .addpage import Draft, FileExists, add_page, new_article, preview, show_path
 from .article import slugify
 from .check import format_report, run_check
+from .cli import add_config_option
 from .config import Config, load_config
 from .errors import ContentError, DigestError
 from .fields import parse_date
@@ -56,13 +57,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
         epilog=_EXAMPLES[command],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=Path("config.yaml"),
-        metavar="PATH",
-        help="site configuration file (default: config.yaml); its folder is the site root",
-    )
+    add_config_option(parser)
     if command == "check":
         parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
         parser.add_argument("--drafts", action="store_true", help="check as if drafts were built")
