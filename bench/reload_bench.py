@@ -1,7 +1,7 @@
 """Time from saving one article to the changed page being served: `serve` beside `hugo server`.
 
 For every corpus size the script makes a fresh synthetic corpus
-(`/work/shared/bench/make_corpus.py N --out DIR`), starts `serve` on DIR/digest (with a
+(`../shared/bench/make_corpus.py N --out DIR`), starts `serve` on DIR/digest (with a
 config.yaml written there; digest runs from a copy of src/ taken at the start, see
 `snapshot_code`) and `hugo server` on DIR/hugo, waits until both serve the
 chosen article, then, round after round and alternating the two, edits that article and polls
@@ -48,7 +48,8 @@ from digest.config import load_config  # noqa: E402
 from digest.load import read_source  # noqa: E402
 from digest.model import Urls  # noqa: E402
 
-MAKE_CORPUS = Path("/work/shared/bench/make_corpus.py")
+# ../shared beside the checkout, as in CI and on the developers' machines.
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 # Called directly: the `bin/hugo` wrapper would add a Python start-up.
 HUGO = Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
 CONFIG = """\

@@ -15,7 +15,7 @@ from digest.article import Article
 from digest.config import Config
 from digest.errors import ContentError
 from digest.model import Site, build_site
-from digest.render import make_environment, render_site, static_files
+from digest.render import THEME_DIR, make_environment, render_site, static_files
 from digest.split import Image, Teaser
 
 EVIL = "<script>alert(1)</script>"
@@ -257,6 +257,38 @@ def test_site_template_override_wins_file_by_file(tmp_path: Path) -> None:
     assert b"SITE OVERRIDE" in files["index.html"]
     assert b"SITE OVERRIDE" not in files["sources/example-news/index.html"]
     assert b'class="masthead"' in files["index.html"]  # still the theme's base layout
+
+
+def test_item_macro_override_applies_to_every_listing(tmp_path: Path) -> None:
+    # Listing cards are rendered once per article and reused: the site's macro must win.
+    config = make_config(tmp_path, per_page=2)
+    theme = (THEME_DIR / "templates" / "_macros.html").read_text()
+    macros = theme.replace('<article class="item', '<article data-site="1" class="item')
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "_macros.html").write_text(macros)
+    outputs = {o.path: o for o in render_site(make_site(config, sample_articles()),
+                                              make_environment(config))}  # fmt: skip
+    for path in ("page/2/index.html", "tags/europe/index.html", "sources/other-wire/index.html"):
+        page = outputs[path].data.decode()
+        assert page.count('<article data-site="1" class="item') == page.count("<article") == 2
+        assert "t:_macros.html" in outputs[path].deps
+    home = outputs["index.html"].data.decode()
+    assert '<article data-site="1" class="item lead">' in home
+
+
+def test_listing_using_item_card_depends_on_the_macros(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "day.html").write_text(
+        "{% for day in days %}{% for item in day.items %}{{ item_card(item) }}"
+        "{% endfor %}{% endfor %}\n"
+    )
+    outputs = {o.path: o for o in render_site(make_site(config, sample_articles()),
+                                              make_environment(config))}  # fmt: skip
+    day = outputs["2024/11/04/index.html"]
+    assert day.data.decode().count('<article class="item">') == 2
+    assert {"t:day.html", "t:_macros.html"} <= day.deps
+    assert "t:base.html" not in day.deps
 
 
 def test_site_static_file_override_wins(tmp_path: Path) -> None:

@@ -190,6 +190,10 @@ class ArticleCache:
         self._size = 0  # bytes in the file
         self._fd: int | None = None
         self.error: str | None = None  # why the cache could not be written (a read-only site)
+        # Parses already decoded, by key with the digest and mtime of their line: a cache
+        # kept by a `BuildSession` hands them out again without reading the file.
+        self._decoded: dict[str, tuple[str, str, Parsed]] = {}
+        self._left: tuple[int, int] | None = None  # size and mtime of the file once closed
 
     @classmethod
     def open(cls, path: Path, fingerprint: str) -> ArticleCache:
@@ -251,34 +255,44 @@ class ArticleCache:
         entry = self._index.get(key)
         if entry is None or entry[0] != digest or entry[1] not in ("-", str(mtime_ns)):
             return None
+        known = self._decoded.get(key)
+        if known is not None and known[0] == entry[0] and known[1] == entry[1]:
+            return known[2]
         try:
-            return decode_line(os.pread(self._file(), entry[3], entry[2]))
+            parsed = decode_line(os.pread(self._file(), entry[3], entry[2]))
         except (OSError, ValueError, TypeError):
             del self._index[key]  # damaged: the file is parsed again and the entry replaced
             return None
+        self._decoded[key] = (entry[0], entry[1], parsed)
+        return parsed
 
-    def add(self, key: str, line: bytes) -> None:
-        """Append a line made by `encode_line` (unless the cache cannot be written)."""
+    def add(self, key: str, line: bytes) -> Parsed:
+        """Append a line made by `encode_line` (unless the cache cannot be written); decode it."""
+        parsed = decode_line(line)  # what a later build reads back, exactly
+        digest, mtime = (part.decode("ascii") for part in line.split(b"\t", 3)[1:3])
         try:
             fd = self._file()
             if self.error is not None:
-                return
+                return parsed
             offset = self._size
             self._size += os.pwrite(fd, line, offset)
         except OSError as exc:
             self.error = f"{self.path}: {exc.strerror}"
-            return
-        digest, mtime = (part.decode("ascii") for part in line.split(b"\t", 3)[1:3])
+            return parsed
         self._index[key] = (digest, mtime, offset, len(line))
+        self._decoded[key] = (digest, mtime, parsed)
+        return parsed
 
     def forget(self, key: str) -> None:
         """Drop a key whose parse cannot be cached."""
         self._index.pop(key, None)
+        self._decoded.pop(key, None)
 
     def close(self, keep: set[str]) -> None:
         """Forget files that are gone, compact the file if it is mostly dead lines, close it."""
         for key in [k for k in self._index if k not in keep]:
             del self._index[key]
+            self._decoded.pop(key, None)
         live = sum(entry[3] for entry in self._index.values())
         if self._fd is not None and self.error is None and self._size > 2 * live + (1 << 20):
             try:
@@ -288,12 +302,35 @@ class ArticleCache:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        try:
+            st = os.stat(self.path)
+            self._left = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            self._left = None
 
     def _compact(self) -> None:
         assert self._fd is not None
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        index = {}
         with open(tmp, "wb") as out:
-            out.write(self._header())
-            for _digest, _mtime, offset, size in self._index.values():
-                out.write(os.pread(self._fd, size, offset))
+            at = out.write(self._header())
+            for key, (digest, mtime, offset, size) in self._index.items():
+                index[key] = (digest, mtime, at, size)  # where the line is in the new file
+                at += out.write(os.pread(self._fd, size, offset))
         os.replace(tmp, self.path)
+        self._index, self._size = index, at
+
+    def reopen_if_changed(self) -> ArticleCache:
+        """This cache if its file is as this process left it, else the file read afresh.
+
+        A `BuildSession` keeps one cache from build to build; a `build.py build` run
+        meanwhile may have appended to or compacted the file.
+        """
+        try:
+            st = os.stat(self.path)
+            now: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            now = None
+        if self._fd is None and now is not None and now == self._left and self.error is None:
+            return self
+        return ArticleCache.open(self.path, self.fingerprint)

@@ -17,8 +17,9 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from .article import Article
+from .article_views import digest
 from .model import Group
-from .pages import Page, PagePlan, digest
+from .pages import Page, PagePlan
 
 # Characters XML 1.0 forbids even as references; scraped text sometimes carries them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -146,14 +147,14 @@ class FeedPlan:
             plan = self.plan
             entry = FeedEntry(
                 title=xml_text(article.title),
-                url=absolute_url(plan, plan.article_url(article)),
+                url=absolute_url(plan, plan.views.url(article)),
                 published=article.date.isoformat(),
                 author=xml_text(article.author) if article.author else None,
                 summary=xml_text(article.summary),
                 content=xml_text(_content_html(article)),
                 categories=tuple(
                     Category(slug, xml_text(plan.tags[slug].name))
-                    for slug in dict.fromkeys(plan.slug(t) for t in article.tags)
+                    for slug in dict.fromkeys(plan.views.slug(t) for t in article.tags)
                 ),
             )
             cached = self._entries[article.key] = (entry, digest(entry))

@@ -6,7 +6,6 @@ same pages, and nothing here is changed by rendering.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,11 +13,11 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
-from .article import Article, slugify
+from .article import Article
+from .article_views import ArticleViews, digest, link_parts
 from .model import Group, Site, Urls
 from .views import (
     ArticleContext,
-    ArticleView,
     CountLink,
     DayBlock,
     Head,
@@ -29,19 +28,14 @@ from .views import (
     ListingContext,
     NotFoundContext,
     SiteView,
-    TeaserView,
     count_of,
     format_day,
     format_month,
     format_weekday,
-    host_of,
     news_article_ld,
     pager,
-    photo,
-    when,
 )
 
-_WORDS_PER_MINUTE = 230
 NOT_FOUND_PATH = "404.html"
 
 
@@ -62,11 +56,6 @@ class Page:
     lastmod: datetime | None = None
 
 
-def digest(*parts: object) -> str:
-    """Fingerprint view values (frozen dataclasses and tuples have a stable repr)."""
-    return hashlib.sha1(repr(parts).encode()).hexdigest()[:20]
-
-
 def output_path(urls: Urls, url: str) -> str:
     """Map a directory-style site URL to its file in the output folder."""
     rel = url[len(urls.base) :]
@@ -81,14 +70,9 @@ class PagePlan:
         self.config = site.config
         self.urls = Urls(site.config)
         u = self.urls
-        self.tags = {g.slug: g for g in site.tags}
-        # Slugs and links are built once per name: slugify and URL formatting for every
-        # appearance of a tag on every listing were most of the planning time.
-        self._slugs: dict[str, str] = {}
-        self._source_links = {g.slug: Link(g.name, u.group(g)) for g in site.sources}
-        self._tag_links = {g.slug: Link(g.name, u.group(g)) for g in site.tags}
-        self._items: dict[str, tuple[ItemView, str]] = {}
-        self._article_urls: dict[str, str] = {}
+        self.views = ArticleViews(site, u)
+        self.tags = self.views.tags
+        self._days: dict[date, tuple[str, str, str]] = {}  # heading, URL, ISO date
         self._day_index = {g.slug: i for i, g in enumerate(site.days)}
         self.view = SiteView(
             title=self.config.title,
@@ -103,16 +87,21 @@ class PagePlan:
             icon_url=u.static("favicon.svg"),
         )
         self.site_feed = Link(f"{self.config.title} (Atom)", u.feed())
+        # Digested into every listing's version: its repr is made once.
+        self._site_repr = repr(self.view)
 
-    def pages(self, wanted: Callable[[str], bool] | None = None) -> Iterator[Page]:
+    def pages(
+        self, wanted: Callable[[str], bool] | None = None, articles: bool = True
+    ) -> Iterator[Page]:
         """Yield every HTML page: articles, listings, indexes and the 404 page.
 
         With `wanted`, only pages whose output path it accepts are planned and yielded; it
         is asked once per page, in this order (incremental builds plan only what changed).
+        `articles=False` leaves out the article pages (a caller planning a few itself).
         """
         want = wanted or _everything
-        for article in self.site.articles:
-            if want(output_path(self.urls, self.urls.article(article))):
+        for article in self.site.articles if articles else ():
+            if want(output_path(self.urls, self.views.url(article))):
                 yield self.article_page(article)
         yield from self.listing(
             "home", None, tuple(a.key for a in self.site.articles), "Latest", None, None, want
@@ -136,53 +125,18 @@ class PagePlan:
         if want(NOT_FOUND_PATH):
             yield self.not_found()
 
-    def slug(self, name: str) -> str:
-        """The slug of a source or tag name, as the model made it."""
-        slug = self._slugs.get(name)
-        if slug is None:
-            slug = self._slugs[name] = slugify(name)
-        return slug
-
-    def source_link(self, article: Article) -> Link | None:
-        """Link to the source listing of an article, if it names a source."""
-        return None if article.source is None else self._source_links[self.slug(article.source)]
-
-    def tag_links(self, article: Article) -> tuple[Link, ...]:
-        """Links to an article's tag listings, in the article's own order."""
-        slugs = dict.fromkeys(self.slug(t) for t in article.tags)  # two spellings, one tag
-        return tuple(self._tag_links[s] for s in slugs)
-
     def article_url(self, article: Article) -> str:
         """An article's URL (cached: every listing and neighbour links to it)."""
-        url = self._article_urls.get(article.key)
-        if url is None:
-            url = self._article_urls[article.key] = self.urls.article(article)
-        return url
+        return self.views.url(article)
 
     def item(self, article: Article) -> ItemView:
         """The listing entry of an article (cached: it appears on several listings)."""
-        return self._item(article)[0]
-
-    def _item(self, article: Article) -> tuple[ItemView, str]:
-        cached = self._items.get(article.key)
-        if cached is None:
-            label = " · ".join(article.kicker) or article.section
-            view = ItemView(
-                url=self.article_url(article),
-                title=article.title,
-                source=self.source_link(article),
-                label=label or None,
-                summary=article.summary,
-                tags=self.tag_links(article),
-                when=when(article.date),
-            )
-            cached = self._items[article.key] = (view, digest(view))
-        return cached
+        return self.views.item(article)[0]
 
     def article_page(self, article: Article) -> Page:
         """Plan the page of one article."""
-        url = self.article_url(article)
-        view = self.article_view(article, url)
+        url = self.views.url(article)
+        view = self.views.article_view(article)
         newer, older = self.site.newer(article), self.site.older(article)
         description = article.dek or article.summary
         published = article.date.isoformat()
@@ -199,42 +153,15 @@ class PagePlan:
                 json_ld=json_ld,
             ),
             "article": view,
-            "newer": Link(newer.title, self.article_url(newer)) if newer else None,
-            "older": Link(older.title, self.article_url(older)) if older else None,
+            "newer": Link(newer.title, self.views.url(newer)) if newer else None,
+            "older": Link(older.title, self.views.url(older)) if older else None,
         }
         keys = tuple(a.key for a in (article, newer, older) if a is not None)
         # The article's own content is covered by its key; the rest is named here.
-        version = digest(view.source, view.tags, context["newer"], context["older"])
+        version = digest(link_parts(view.source), [link_parts(t) for t in view.tags],
+                         link_parts(context["newer"]), link_parts(context["older"]))  # fmt: skip
         path = output_path(self.urls, url)
         return Page(path, url, "article.html", context, keys, version, article.date)
-
-    def article_view(self, article: Article, url: str) -> ArticleView:
-        """Build the read-only view of one article."""
-        source = self.source_link(article)
-        heading = article.more_from or article.source
-        return ArticleView(
-            url=url,
-            title=article.title,
-            kicker=article.kicker,
-            dek=article.dek,
-            section=article.section,
-            photo=photo(article.lead_image),
-            paragraphs=article.body,
-            # Safe only because markdown_body renders raw HTML in Markdown as text.
-            body_html=Markup(article.body_html) if article.body_html is not None else None,
-            source=source,
-            when=when(article.date),
-            original_url=article.url,
-            original_host=host_of(article.url),
-            author=article.author,
-            tags=self.tag_links(article),
-            teasers=tuple(
-                TeaserView(t.label, t.title, t.section, t.summary, photo(t.image), t.sponsored)
-                for t in article.teasers
-            ),
-            teasers_heading=f"More from {heading}" if heading else "More stories",
-            minutes=max(1, math.ceil(article.words / _WORDS_PER_MINUTE)),
-        )
 
     def listing(
         self,
@@ -279,8 +206,8 @@ class PagePlan:
                 "newer_day": newer_day,
                 "older_day": older_day,
             }
-            rest = {k: v for k, v in context.items() if k != "days"}
-            version = digest(rest, [self._item(a)[1] for a in articles])
+            rest = {k: v for k, v in context.items() if k not in ("days", "site")}
+            version = digest(self._site_repr, rest, [self.views.item(a)[1] for a in articles])
             lastmod = articles[0].date if articles else None
             path = output_path(self.urls, url)
             yield Page(path, url, f"{kind}.html", context, shown, version, lastmod)
@@ -323,7 +250,7 @@ class PagePlan:
             ),
             "latest": tuple(self.item(a) for a in latest),
         }
-        version = digest([self._item(a)[1] for a in latest])
+        version = digest([self.views.item(a)[1] for a in latest])
         keys = tuple(a.key for a in latest)
         return Page(NOT_FOUND_PATH, None, "404.html", context, keys, version)
 
@@ -374,13 +301,15 @@ class PagePlan:
     def _day_blocks(self, articles: Sequence[Article]) -> tuple[DayBlock, ...]:
         blocks: list[DayBlock] = []
         run: list[ItemView] = []
+        days = [a.date.date() for a in articles]
         for index, article in enumerate(articles):
-            run.append(self.item(article))
-            day = article.date.date()
-            if index + 1 == len(articles) or articles[index + 1].date.date() != day:
-                blocks.append(
-                    DayBlock(format_day(day), self.urls.day(day), day.isoformat(), tuple(run))
-                )
+            run.append(self.views.item(article)[0])
+            day = days[index]
+            if index + 1 == len(articles) or days[index + 1] != day:
+                found = self._days.get(day)
+                if found is None:
+                    found = self._days[day] = (format_day(day), self.urls.day(day), str(day))
+                blocks.append(DayBlock(*found, tuple(run)))
                 run = []
         return tuple(blocks)
 

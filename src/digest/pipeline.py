@@ -19,7 +19,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,9 +41,13 @@ from .state import (
 )
 
 if TYPE_CHECKING:  # the splitter, the model and Jinja load only when there is work to do
+    import jinja2
+
     from .article import Article
     from .article_cache import Parsed
     from .model import Site
+    from .render import Renderer
+    from .session import BuildSession
 
 PROGRESS_AFTER = 2.0  # seconds before a build starts showing a progress line
 _CACHE_HINT = "make the site's .digest-cache folder writable; until then every build is full"
@@ -98,6 +102,7 @@ class Loaded:
     site: Site
     problems: tuple[Problem, ...]
     held_back: tuple[Article, ...]
+    site_problems: tuple[Problem, ...] = ()  # found by the model (duplicate slugs)
 
 
 class Progress:
@@ -132,7 +137,7 @@ def load_site(config: Config, options: BuildOptions) -> Loaded:
     from .sources import load_articles
 
     scan = scan_inputs(config)
-    files = load_articles(config, scan, None, code_digest(), 1, lambda _d, _t: None)
+    files, _cache = load_articles(config, scan, None, code_digest(), 1, lambda _d, _t: None)
     return _check(config, options, scan, files.parsed.values())
 
 
@@ -155,22 +160,39 @@ def _check(config: Config, options: BuildOptions, scan: Scan, parsed: Iterable[P
         (held if hidden else published).append(article)
     site, site_problems = build_site(config, published)
     problems.extend(site_problems)
-    return Loaded(site, tuple(problems), tuple(held))
+    return Loaded(site, tuple(problems), tuple(held), tuple(site_problems))
 
 
-def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
-    """Build the site; raise BuildFailed listing every error, writing nothing then."""
+def build(
+    config: Config, options: BuildOptions | None = None, session: BuildSession | None = None
+) -> BuildReport:
+    """Build the site; raise BuildFailed listing every error, writing nothing then.
+
+    With a `session` (the dev server's), what this build learns is kept for the next.
+    """
     options = options or BuildOptions()
     started = time.perf_counter()
     progress = Progress(options.progress)
     out_dir = (options.out_dir or config.output_dir).resolve()
-    code = code_digest()
+    code = session.code_digest() if session is not None else code_digest()
     settings = settings_digest(config, options.drafts, options.future, out_dir, code)
     where = state_path(config.root, out_dir)
-    old = load_state(where)
-    scan = scan_inputs(config)
+    warm = session.warm_for(settings, out_dir) if session is not None else None
+    trouble: list[str] = []
+    if warm is not None:
+        old: BuildState | None = warm.state
+    else:
+        if session is not None and (problem := session.flush()):
+            trouble.append(problem)
+        old = load_state(where)
+    scan = session.scan(config, warm) if session is not None else scan_inputs(config)
     now = options.now or datetime.now(ZoneInfo(config.timezone))
-    if old is not None and _nothing_changed(old, scan, settings, out_dir, now):
+    # A session's own folder needs no look at every output file (only its builds write
+    # there), nor its sources at every file (the watcher named the ones to look at).
+    touched = session.touched if session is not None and warm is not None else None
+    if old is not None and _nothing_changed(old, scan, settings, out_dir, now, touched):
+        if session is not None:
+            session.settled()
         return BuildReport(
             articles=old.articles,
             files=len(old.outputs),
@@ -182,32 +204,50 @@ def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
             seconds=time.perf_counter() - started,
         )
     from .produce import Made, Maker, dirty_outputs, make_all, make_some
-    from .render import make_environment, static_files
+    from .render import static_files
+    from .session import Warm, now_ns, settle
     from .sources import load_articles, structure_digest
 
     jobs = options.jobs or _default_jobs()
-    files = load_articles(
-        config, scan, old, code, jobs, lambda d, t: progress.tick("splitting", d, t)
+    built_ns = now_ns()
+    files, cache = load_articles(
+        config,
+        scan,
+        old,
+        code,
+        jobs,
+        lambda d, t: progress.tick("splitting", d, t),
+        session.cache if session is not None else None,
+        session.update(warm) if session is not None else None,
     )
-    loaded = _check(config, options, scan, files.parsed.values())
+    loaded = None
+    if session is not None:
+        session.cache = cache
+        loaded = session.quick_loaded(warm, files, scan, now)
+    quick = loaded is not None
+    if loaded is None:
+        loaded = _check(config, options, scan, files.parsed.values())
     warnings = _raise_errors(loaded.problems, options.strict)
     site = loaded.site
-    structure = structure_digest(site)
-    env = make_environment(config)
-    env.auto_reload = False  # a fresh environment per build: checking file times is waste
+    structure = old.structure if quick and old is not None else structure_digest(site)
+    inputs = _input_records(scan, old)
+    env, renderer, env_kept = _environment(config, settings, inputs, session)
     stage = Stage(out_dir)
     same_plan = old is not None and old.settings == settings and old.structure == structure
     previous = old.outputs if old is not None and old.settings == settings else {}
     digests = {key: record.digest for key, record in files.records.items()}
-    maker = Maker(site, env, settings, digests, previous, stage)
+    maker = Maker(site, env, settings, digests, previous, stage, renderer)
     made = Made()
     try:
-        dirty = dirty_outputs(maker) if same_plan else None
+        dirty = None
+        if same_plan and session is not None and env_kept:
+            dirty = session.dirty(warm, files.records)
+        if same_plan and dirty is None:
+            dirty = dirty_outputs(maker)
         if dirty is not None and "sitemap.xml" not in dirty:
             make_some(maker, dirty, made)
         else:
             make_all(maker, jobs, made, lambda n: progress.tick("pages", n))
-        inputs = _input_records(scan, old)
         for rel, source in static_files(config):
             record = inputs.get(str(source)) or _read_record(source)
             made.add(rel, *maker.make_static(rel, source, record.digest))
@@ -218,20 +258,27 @@ def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
     except BaseException:
         stage.discard()
         progress.done()
+        if session is not None:
+            session.forget()  # the output folder may not be what the session remembers
         raise
     if old is not None:
         stale = sorted(set(old.outputs) - set(made.records))
     else:  # no record of what is there: compare with the folder itself
         stale = sorted(list_files(out_dir) - set(made.records))
-    stage.commit(made.written, stale)
+    try:
+        stage.commit(made.written, stale)
+    except BaseException:
+        if session is not None:
+            session.forget()
+        raise
     progress.done()
     held = [a for a in loaded.held_back if not a.draft or options.drafts]
     due = [int(a.date.timestamp() * 1e9) for a in held if a.date > now]
     state = BuildState(
         settings=settings,
         structure=structure,
-        sources=files.records,
-        inputs=inputs,
+        sources=settle(files.records, built_ns) if session is not None else files.records,
+        inputs=settle(inputs, built_ns) if session is not None else inputs,
         outputs=made.records,
         problems=warnings,
         held_back=tuple(a.key for a in loaded.held_back),
@@ -239,12 +286,17 @@ def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
         articles=len(site.articles),
     )
     # The site is built; failing to remember how only costs the next build time.
-    trouble = [files.cache_error] if files.cache_error else []
-    try:
-        save_state(where, state, time.time_ns(), out_dir)
-        prune_states(config.root, where)
-    except OSError as exc:
-        trouble.append(f"{where}: {exc.strerror}")
+    if files.cache_error:
+        trouble.append(files.cache_error)
+    if session is not None:
+        warm = Warm(settings, out_dir, state, scan, files, loaded)
+        trouble += session.remember(warm, where, built_ns, config.root)
+    else:
+        try:
+            save_state(where, state, time.time_ns(), out_dir)
+            prune_states(config.root, where)
+        except OSError as exc:
+            trouble.append(f"{where}: {exc.strerror}")
     warnings += tuple(
         Problem(place, 1, "cannot write the build cache", _CACHE_HINT, "warning")
         for place in trouble
@@ -263,6 +315,19 @@ def build(config: Config, options: BuildOptions | None = None) -> BuildReport:
     )
 
 
+def _environment(
+    config: Config, settings: str, inputs: dict[str, InputRecord], session: BuildSession | None
+) -> tuple[jinja2.Environment, Renderer, bool]:
+    """Jinja environment and renderer: the session's if the templates are unchanged, else new."""
+    if session is not None:
+        return session.environment(config, settings, inputs)
+    from .render import Renderer, make_environment
+
+    env = make_environment(config)
+    env.auto_reload = False  # a fresh environment per build: checking file times is waste
+    return env, Renderer(env), False
+
+
 def _default_jobs() -> int:
     from .workers import default_jobs
 
@@ -278,14 +343,19 @@ def _raise_errors(problems: tuple[Problem, ...], strict: bool) -> tuple[Problem,
 
 
 def _nothing_changed(
-    old: BuildState, scan: Scan, settings: str, out_dir: Path, now: datetime
+    old: BuildState,
+    scan: Scan,
+    settings: str,
+    out_dir: Path,
+    now: datetime,
+    touched: Sequence[tuple[str, str, os.stat_result]] | None = None,
 ) -> bool:
     """Tell whether the last build's output is still exactly what a build would make."""
     if old.settings != settings or len(old.sources) != len(scan.sources):
         return False
     if old.recheck_ns is not None and now.timestamp() * 1e9 >= old.recheck_ns:
         return False  # a scheduled article is due
-    for _path, rel, st in scan.sources:
+    for _path, rel, st in scan.sources if touched is None else touched:
         record = old.sources.get(rel)
         if record is None or record.stamp != stamp_of(st):
             return False
@@ -295,7 +365,7 @@ def _nothing_changed(
         return False
     if not is_settled(out_dir):
         return False
-    return _outputs_intact(old, out_dir)
+    return touched is not None or _outputs_intact(old, out_dir)
 
 
 def _outputs_intact(old: BuildState, out_dir: Path) -> bool:

@@ -30,7 +30,7 @@ from .errors import ContentError, Problem
 from .feeds import FeedPlan, robots_page, sitemap_page
 from .model import Site
 from .output import Stage
-from .pages import Page, PagePlan
+from .pages import Page, PagePlan, output_path
 from .render import ALL_TEMPLATES, Renderer
 from .state import OutputRecord, Stamp, digest_of, stamp_of
 
@@ -66,10 +66,11 @@ class Maker:
         digests: Mapping[str, str],
         old: Mapping[str, OutputRecord],
         stage: Stage,
+        renderer: Renderer | None = None,  # one kept by a session (for the same `env`)
     ) -> None:
         self.site = site
         self.env = env
-        self.renderer = Renderer(env)
+        self.renderer = renderer or Renderer(env)
         self.settings = settings
         self.digests = digests  # article key -> digest of its file
         self.old = old
@@ -154,7 +155,7 @@ def make_some(maker: Maker, dirty: set[str], made: Made) -> None:
     """Plan and render only the `dirty` pages; keep the records of all other pages."""
     plan = PagePlan(maker.site)
     fresh: dict[str, tuple[OutputRecord, bool]] = {}
-    for page in _plan(plan, dirty.__contains__):
+    for page in _dirty_pages(plan, maker, dirty):
         record, written, _ = maker.make(page, force=True)
         fresh[page.path] = (record, written)
     if "robots.txt" in dirty:
@@ -182,6 +183,23 @@ def make_all(maker: Maker, jobs: int, made: Made, tick: Callable[[int], None]) -
             sitemap.append((url, lastmod))
     for page in (sitemap_page(plan, sitemap), robots_page(plan)):
         made.add(page.path, *maker.make(page, force=False))
+
+
+def _dirty_pages(plan: PagePlan, maker: Maker, dirty: set[str]) -> Iterator[Page]:
+    """Plan the recorded pages in `dirty` (robots.txt aside).
+
+    Article pages are found through the articles the dirty pages show (an article's page
+    shows the article): working out every article's URL to find them would cost more than
+    all the rest of a one-article rebuild.
+    """
+    site = maker.site
+    shown = {key for path in dirty if (r := maker.old.get(path)) for key in r.articles}
+    for key in sorted(shown & site.by_key.keys(), key=site.position.__getitem__):
+        article = site.by_key[key]
+        if output_path(plan.urls, plan.article_url(article)) in dirty:
+            yield plan.article_page(article)
+    yield from plan.pages(dirty.__contains__, articles=False)
+    yield from FeedPlan(plan).pages(dirty.__contains__)
 
 
 def _plan(plan: PagePlan, wanted: Callable[[str], bool] | None) -> Iterator[Page]:

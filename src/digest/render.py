@@ -6,7 +6,7 @@ theme. Any template problem becomes a ContentError naming the template file and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from types import TracebackType
 
 import jinja2
 import jinja2.meta
+from markupsafe import Markup
 
 from .config import Config
 from .errors import ContentError
@@ -21,9 +22,14 @@ from .feeds import FeedPlan, robots_page, sitemap_page
 from .load import is_ignored_name
 from .model import Site
 from .pages import Page, PagePlan
+from .views import ItemView
 
 THEME_DIR = Path(__file__).parent / "theme"
 ALL_TEMPLATES = "t:*"  # dependency on every template, for pages with dynamic includes
+# Templates get `item_card(item)`: the `item` macro of this template with its default
+# arguments, rendered once per article and reused on every listing that shows it.
+CARD_TEMPLATE = "_macros.html"
+CARD_FUNCTION = "item_card"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +98,15 @@ class Renderer:
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
         self._deps: dict[str, frozenset[str]] = {}
+        # Keyed by URL; the view is kept to check that a hit shows the same item.
+        self._cards: dict[str, tuple[ItemView, Markup]] = {}
+        self._card_macro: Callable[[ItemView], Markup] | None = None
 
     def render(self, page: Page) -> OutputFile:
         """Render one page into an output file with its dependencies."""
         try:
-            text = self.env.get_template(page.template).render(page.context)
+            template = self.env.get_template(page.template)
+            text = template.render(page.context, **{CARD_FUNCTION: self.item_card})
             templates = self.template_deps(page.template)
         except jinja2.TemplateSyntaxError as exc:
             raise _syntax_error(exc) from None
@@ -108,6 +118,20 @@ class Renderer:
         deps = {"config", f"v:{page.version}", *templates, *(f"a:{k}" for k in page.keys)}
         return OutputFile(page.path, text.encode("utf-8"), frozenset(deps))
 
+    def item_card(self, item: ItemView) -> Markup:
+        """Render a listing item with the `item` macro of `_macros.html`, once per item.
+
+        A listing item shows on about five listings; its card does not depend on the page.
+        """
+        hit = self._cards.get(item.url)
+        if hit is not None and (hit[0] is item or hit[0] == item):
+            return hit[1]
+        if self._card_macro is None:
+            self._card_macro = self.env.get_template(CARD_TEMPLATE).module.item  # type: ignore[attr-defined]
+        html = self._card_macro(item)
+        self._cards[item.url] = (item, html)
+        return html
+
     def template_deps(self, name: str) -> frozenset[str]:
         """Return `t:<name>` for a template and every template it extends, includes or imports."""
         cached = self._deps.get(name)
@@ -118,7 +142,10 @@ class Renderer:
             raise TypeError("the environment has no template loader; use make_environment()")
         source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
         found = {f"t:{name}"}
-        for ref in jinja2.meta.find_referenced_templates(self.env.parse(source, name)):
+        ast = self.env.parse(source, name)
+        if CARD_FUNCTION in jinja2.meta.find_undeclared_variables(ast):
+            found |= self.template_deps(CARD_TEMPLATE)
+        for ref in jinja2.meta.find_referenced_templates(ast):
             # A computed template name could be anything: depend on all templates.
             found |= self.template_deps(ref) if ref is not None else {ALL_TEMPLATES}
         self._deps[name] = frozenset(found)

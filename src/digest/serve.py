@@ -3,7 +3,8 @@
 The watcher (`watch`) hands out debounced batches of changed paths; each batch runs the same
 `pipeline.build()` as `build.py build`, into a private folder, and a good build is then
 published to the pages (see `livereload` for why a request never sees a half-built site),
-which `serve_http` serves.
+which `serve_http` serves. All builds share one `BuildSession`, so a rebuild after one saved
+article re-reads that file and renders only the pages showing it.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from .errors import BuildFailed, DigestError, Problem
 from .livereload import PublishedSite
 from .pipeline import BuildOptions, BuildReport, build
 from .serve_http import DevHTTPServer, error_page
+from .session import BuildSession
 from .watch import Watcher, WatchTargets
 
 STATE_DIR = ".digest-serve"
 # `mkdir -p a/b` makes watchdog's inotify emitter add the watch on `b` twice; the second
 # time it warns and overwrites, which is harmless (gorakhargosh/watchdog#1278 review).
 WATCHDOG_REWATCH = r"Callback with id .* already exists for watch"
+SAVE_AFTER = 1.0  # seconds without changes before the build state is saved to disk
 
 
 class ServeError(DigestError):
@@ -78,6 +81,7 @@ class DevServer:
         self.site: PublishedSite | None = None
         self._config: Config | None = None
         self._republish = True  # publish the whole build: at start and after an odd failure
+        self.session = BuildSession()
         self._httpd: DevHTTPServer | None = None
         self._watcher: Watcher | None = None
         self._serving: threading.Thread | None = None
@@ -96,14 +100,21 @@ class DevServer:
         state = self.root / STATE_DIR / str(httpd.server_port)  # per port: base_url differs
         self.out_dir = state / "site"
         self.site = httpd.site = PublishedSite(state)
+        targets = self._targets(load_config(None, self.root))
+        # The first build runs while this is the only thread (watchdog's observer starts
+        # one as soon as it is made), so it may fork workers. Then the watcher starts, and
+        # a second build finds what was saved during the first.
+        first = self._rebuild(())
         self._watcher = Watcher(
-            self._targets(load_config(None, self.root)),
+            targets if self._config is None else self._targets(self._config),
             debounce=opts.debounce,
             poll=opts.poll,
             poll_interval=opts.poll_interval,
         )
-        self._watcher.start()  # before the first build, so a save during it is not lost
-        self._rebuild(())
+        self._watcher.start()
+        if first:
+            self.session.note(None)
+            self._rebuild((), only_if_changed=True)
         self._serving = threading.Thread(target=httpd.serve_forever, daemon=True)
         self._serving.start()
         self._say(f"serving {self.url}  (Ctrl+C stops)")
@@ -115,8 +126,20 @@ class DevServer:
     def run(self) -> None:
         """Rebuild on every batch of changes until `stop`."""
         assert self._watcher is not None, "start() first"
-        while (batch := self._watcher.debouncer.wait()) is not None:
-            self._rebuild(batch)
+        debouncer = self._watcher.debouncer
+        while True:
+            batch = debouncer.wait(SAVE_AFTER if self.session.unsaved else None)
+            if batch is not None:
+                self._rebuild(batch)
+            elif debouncer.closed:
+                return
+            else:
+                self._save_state()  # quiet for a while: now the disk write bothers nobody
+
+    def _save_state(self) -> None:
+        problem = self.session.flush()
+        if problem is not None:
+            print(f"{problem}: cannot write the build cache", file=sys.stderr)
 
     def stop(self) -> None:
         """Make `run` return after the build under way (from any thread)."""
@@ -133,6 +156,7 @@ class DevServer:
             self._httpd.server_close()
         if self.site is not None:
             self.site.close()
+        self._save_state()
 
     def __enter__(self) -> DevServer:
         """Start, and run the rebuild loop in a background thread (for tests and tools)."""
@@ -157,14 +181,23 @@ class DevServer:
                 raise TimeoutError(f"not reached after {timeout} s: {self.outcomes}")
             return list(self.outcomes)
 
-    def _rebuild(self, changed: tuple[Path, ...]) -> None:
-        assert self.site is not None and self._watcher is not None
-        self._watcher.refresh()  # start watching new folders before reading them
+    def _rebuild(self, changed: tuple[Path, ...], only_if_changed: bool = False) -> bool:
+        """Build, publish and report; True if the build succeeded.
+
+        `only_if_changed`: a build that changed nothing is neither published nor reported.
+        """
+        assert self.site is not None
+        if self._watcher is not None:
+            self._watcher.refresh()  # start watching new folders before reading them
         problems: tuple[Problem, ...] = ()
         report = None
         try:
             config = self._current_config(changed)
-            report = build(config, replace(self.options.build, out_dir=self.out_dir))
+            self.session.note(changed)
+            options = replace(self.options.build, out_dir=self.out_dir)
+            report = build(config, options, session=self.session)
+            if only_if_changed and not (report.written or report.removed):
+                return True
             if self._republish:
                 self.site.publish_all(self.out_dir)
                 self._republish = False
@@ -178,12 +211,14 @@ class DevServer:
             problems = (Problem("digest", 1, f"internal error: {exc!r}", hint),)
             report = None
             self._republish = True  # the build folder may differ from what was published
+            self.session.forget()
         if problems:
             self.site.publish_failure(error_page(problems, self.root))
         self._report(changed, report, problems)
         with self._cond:
             self.outcomes.append(Outcome(changed, report, problems))
             self._cond.notify_all()
+        return report is not None
 
     def _current_config(self, changed: tuple[Path, ...]) -> Config:
         """The config to build with, read again when config.yaml changed."""
@@ -191,8 +226,8 @@ class DevServer:
             self._config = None  # a broken config.yaml must not leave the old one in use
             loaded = load_config(self.config_path, root=self.root)
             self._config = loaded.with_base_url(self.url)
-            assert self._watcher is not None
-            self._watcher.retarget(self._targets(loaded))
+            if self._watcher is not None:  # (none yet during the first build)
+                self._watcher.retarget(self._targets(loaded))
         return self._config
 
     def _targets(self, config: Config) -> WatchTargets:

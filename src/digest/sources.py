@@ -9,14 +9,15 @@ appended to the cache as they arrive and decoded by the parent meanwhile.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .article import read_article
-from .article_cache import FILE_NAME, ArticleCache, Parsed, decode_line, encode_line
+from .article_cache import FILE_NAME, ArticleCache, Parsed, encode_line
 from .config import Config
 from .errors import ContentError, Problem
 from .incremental import Scan
@@ -95,6 +96,9 @@ def _parse_jobs(jobs: list[Job], zone_name: str, words: int) -> list[Result]:
     return results
 
 
+Entry = tuple[str, str, os.stat_result]  # path, key, stat (as in `Scan.sources`)
+
+
 def load_articles(
     config: Config,
     scan: Scan,
@@ -102,15 +106,30 @@ def load_articles(
     code: str,
     jobs: int,
     tick: Callable[[int, int], None],
-) -> ParsedFiles:
-    """Parse every article file, or take its parse from the cache when it is unchanged."""
+    kept: ArticleCache | None = None,
+    update: tuple[ParsedFiles, Sequence[Entry]] | None = None,
+) -> tuple[ParsedFiles, ArticleCache]:
+    """Parse every article file, or take its parse from the cache when it is unchanged.
+
+    `kept` is the cache a `BuildSession` kept from its last build (used when it is still
+    the right one); the cache used is returned for the next build to keep. `update`: the
+    last build's files and the only entries of `scan` that can differ from them.
+    """
     where = cache_dir(config.root) / FILE_NAME
-    cache = ArticleCache.open(where, cache_fingerprint(config, code))
+    fingerprint = cache_fingerprint(config, code)
+    if kept is not None and kept.path == where and kept.fingerprint == fingerprint:
+        cache = kept.reopen_if_changed()
+    else:
+        cache = ArticleCache.open(where, fingerprint)
     old_sources = old.sources if old is not None else {}
     parsed: dict[str, Parsed] = {}
     records: dict[str, InputRecord] = {}
+    entries: Sequence[Entry] = scan.sources
+    if update is not None:
+        parsed, records = dict(update[0].parsed), dict(update[0].records)
+        entries = update[1]
     todo: list[Job] = []
-    for path, rel, st in scan.sources:
+    for path, rel, st in entries:
         stamp = stamp_of(st)
         record = old_sources.get(rel)
         hit = None
@@ -128,11 +147,11 @@ def load_articles(
             records[rel] = InputRecord(stamp, record.digest)
         else:
             parsed[rel] = Parsed(None, ())  # keeps file order; replaced below
+            records.pop(rel, None)
             todo.append((path, rel, st.st_size, st.st_mtime_ns, st.st_mtime))
     for rel, digest, stamp, line, fresh in _run_parse(todo, config, jobs, tick):
         if line is not None:
-            cache.add(rel, line)
-            parsed[rel] = decode_line(line)
+            parsed[rel] = cache.add(rel, line)
         else:
             cache.forget(rel)
             assert fresh is not None
@@ -140,7 +159,7 @@ def load_articles(
         if digest:
             records[rel] = InputRecord(stamp, digest)
     cache.close(set(parsed))
-    return ParsedFiles(parsed, records, len(todo), cache.error)
+    return ParsedFiles(parsed, records, len(todo), cache.error), cache
 
 
 def _run_parse(

@@ -30,6 +30,8 @@ _JSON_ESCAPES = (
     ("\u2028", "\\u2028"),
     ("\u2029", "\\u2029"),
 )
+# One encoder for all pages: json.dumps with options builds a new one on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +256,7 @@ def when(moment: datetime) -> When:
 
 def json_for_script(data: object) -> Markup:
     """Serialise data as JSON that is safe inside a `<script>` element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _JSON.encode(data)
     for char, escape in _JSON_ESCAPES:
         text = text.replace(char, escape)
     return Markup(text)  # every markup-significant character is escaped above

@@ -135,6 +135,11 @@ class Debouncer:
                 self._cond.wait(_TICK if limit is None else min(limit, _TICK))
             return None
 
+    @property
+    def closed(self) -> bool:
+        """Tell whether `close` was called (`wait` returning None then means "stop")."""
+        return self._closed
+
     def close(self) -> None:
         """Wake every waiter; `wait` returns None from now on."""
         with self._cond:
