@@ -23,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .errors import Problem
-from .load import CONTENT_SUFFIXES, is_ignored_name
+from .load import CONTENT_SUFFIXES, is_ignored_name, not_an_article
 from .state import FORMAT, digest_of
 
 PACKAGE_DIR = Path(__file__).parent
@@ -72,16 +72,7 @@ def scan_inputs(config: Config) -> Scan:
             if os.path.splitext(entry.name)[1].lower() in CONTENT_SUFFIXES:
                 sources.append((entry.path, "/".join(parts), entry.stat()))
             else:
-                path = Path(entry.path)
-                problems.append(
-                    Problem(
-                        str(path),
-                        1,
-                        f"not an article file ({path.suffix or 'no extension'}), not published",
-                        "articles end in .txt (page text) or .md (Markdown)",
-                        "warning",
-                    )
-                )
+                problems.append(not_an_article(Path(entry.path)))
     inputs = {}
     for root in (THEME_DIR, config.templates_dir):
         for _parts, entry in _walk(root):

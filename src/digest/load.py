@@ -180,16 +180,19 @@ def find_sources(content_dir: Path) -> tuple[list[tuple[Path, str]], list[Proble
         if path.suffix.lower() in CONTENT_SUFFIXES:
             found.append((path, rel))
         else:
-            problems.append(
-                Problem(
-                    str(path),
-                    1,
-                    f"not an article file ({path.suffix or 'no extension'}), not published",
-                    "articles end in .txt (page text) or .md (Markdown)",
-                    "warning",
-                )
-            )
+            problems.append(not_an_article(path))
     return found, problems
+
+
+def not_an_article(path: Path) -> Problem:
+    """The warning for a file in the content folder that is not an article."""
+    return Problem(
+        str(path),
+        1,
+        f"not an article file ({path.suffix or 'no extension'}), not published",
+        "articles end in .txt (page text) or .md (Markdown)",
+        "warning",
+    )
 
 
 def load_sources(content_dir: Path) -> tuple[list[SourceDoc], list[Problem]]:
