@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -213,7 +212,7 @@ def split_article(text: str) -> Article:
 def test_teaser_in_lower_case_after_the_story_is_doubted() -> None:
     found = split_article(article("Harbour strike ends", "2024-11-12"))
     teaser = Teaser(line=20, summary=("and the union said more talks would follow next year.",))
-    doubts = split_doubts(replace(found, teasers=(teaser,)))
+    doubts = split_doubts(found.with_text(teasers=(teaser,)))
     assert [(p.line, p.severity) for p in doubts] == [(20, "warning")]
     assert "reads like the rest of the story" in doubts[0].message
 
@@ -222,7 +221,7 @@ def test_story_cut_mid_sentence_before_a_teaser_is_doubted() -> None:
     found = split_article(article("Harbour strike ends", "2024-11-12"))
     cut = (*found.body[:-1], "Harbour officials said the first ships would berth on")
     teaser = Teaser(line=20, summary=("Wednesday morning, weather permitting.",))
-    doubts = split_doubts(replace(found, body=cut, teasers=(teaser,)))
+    doubts = split_doubts(found.with_text(body=cut, teasers=(teaser,)))
     assert ["mid-sentence" in p.message for p in doubts] == [True]
 
 
@@ -230,14 +229,14 @@ def test_short_story_with_long_teasers_is_doubted() -> None:
     found = split_article(article("Harbour strike ends", "2024-11-12"))
     long = ("Word " * 200).strip() + "."
     teaser = Teaser(line=20, title="Another story", summary=(long,))
-    doubts = split_doubts(replace(found, teasers=(teaser,)))
+    doubts = split_doubts(found.with_text(teasers=(teaser,)))
     assert len(doubts) == 1 and "only" in doubts[0].message and "200" in doubts[0].message
 
 
 def test_a_normal_teaser_raises_no_doubt() -> None:
     found = split_article(article("Harbour strike ends", "2024-11-12"))
     teaser = Teaser(line=20, title="Another story", summary=("Ferries run late again.",))
-    assert split_doubts(replace(found, teasers=(teaser,))) == []
+    assert split_doubts(found.with_text(teasers=(teaser,))) == []
 
 
 # --- no traceback, whatever the bytes ------------------------------------------------------

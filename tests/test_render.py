@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from digest.article import Article
+from digest.article import Article, ArticleText
 from digest.config import Config
 from digest.errors import ContentError
 from digest.model import Site, build_site
@@ -35,7 +35,8 @@ def make_article(title: str, hours_ago: int = 0, **fields: Any) -> Article:
         "words": 12,
     }  # fmt: skip
     values.update(fields)
-    return Article(**values)
+    text = ArticleText(*(values.pop(k) for k in ("body", "body_html", "teasers", "boilerplate")))
+    return Article(**values, content=text)
 
 
 def make_config(tmp_path: Path, base_url: str = "https://example.org/", **values: Any) -> Config:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError, Problem
@@ -24,6 +26,8 @@ __all__ = [
     "KNOWN_KEYS",
     "NEW_ARTICLE_BODY",
     "Article",
+    "ArticleText",
+    "StoredText",
     "make_article",
     "parse_date",
     "read_article",
@@ -37,6 +41,30 @@ NEW_ARTICLE_BODY = (
 )
 
 _DATE_IN_PATH = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """The long parts of an article: only its own page, the feeds and `check` read them."""
+
+    body: tuple[str, ...]  # plain-text paragraphs (page text); empty for Markdown
+    body_html: str | None  # sanitised HTML for Markdown bodies
+    teasers: tuple[Teaser, ...]
+    boilerplate: tuple[Boilerplate, ...]
+
+
+class StoredText(ABC):
+    """An article's text kept on disk (in the article cache), read when a page needs it.
+
+    A site of ten thousand articles then holds only their titles, dates and summaries in
+    memory: the text of each is read back once, by the worker rendering its page.
+    """
+
+    __slots__ = ()
+
+    @abstractmethod
+    def load(self) -> ArticleText:
+        """Read the text back; ContentError if it can no longer be read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +87,43 @@ class Article:
     dek: str | None
     section: str | None
     lead_image: Image | None
-    body: tuple[str, ...]  # plain-text paragraphs (page text); empty for Markdown
-    body_html: str | None  # sanitised HTML for Markdown bodies
-    teasers: tuple[Teaser, ...]
     more_from: str | None
-    boilerplate: tuple[Boilerplate, ...]
     summary: str
     words: int
+    content: ArticleText | StoredText  # the long parts, in memory or in the article cache
     extra: Mapping[str, object] = field(default_factory=dict)
     title_line: int = 1  # where the title was given: front-matter or page text
     slug_line: int = 1  # where the slug came from: `slug:`, else the title
+
+    @property
+    def text(self) -> ArticleText:
+        """The long parts of the article, read back from the article cache if kept there."""
+        content = self.content
+        return content if isinstance(content, ArticleText) else content.load()
+
+    def with_text(self, **changes: Any) -> Article:
+        """A copy with its text in memory, with some of the text's fields changed."""
+        return replace(self, content=replace(self.text, **changes))
+
+    @property
+    def body(self) -> tuple[str, ...]:
+        """Plain-text paragraphs of the story (page text); empty for Markdown."""
+        return self.text.body
+
+    @property
+    def body_html(self) -> str | None:
+        """Sanitised HTML of a Markdown body; None for page text."""
+        return self.text.body_html
+
+    @property
+    def teasers(self) -> tuple[Teaser, ...]:
+        """The sidebar teasers found after the story."""
+        return self.text.teasers
+
+    @property
+    def boilerplate(self) -> tuple[Boilerplate, ...]:
+        """Lines left out of story and teasers, each with its label and reason."""
+        return self.text.boilerplate
 
 
 def slugify(text: str) -> str:
@@ -151,13 +206,10 @@ def read_article(
         dek=part.dek,
         section=part.section,
         lead_image=part.image,
-        body=part.body,
-        body_html=part.html,
-        teasers=part.teasers,
         more_from=part.more_from,
-        boilerplate=part.boilerplate,
         summary=_summary(part.dek or part.summary_src, summary_words),
         words=part.words,
+        content=ArticleText(part.body, part.html, part.teasers, part.boilerplate),
         extra={k: v for k, v in doc.meta.items() if k not in KNOWN_KEYS},
         title_line=title_line,
         slug_line=meta.lines.get("slug", 1) if slug_hint else title_line,

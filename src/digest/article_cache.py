@@ -5,17 +5,22 @@ fingerprint of everything parsing depends on besides the file itself (digest's c
 zone, summary length, content folder); a file with another fingerprint is started afresh.
 Every other line is one parse of one article file:
 
-    <key as JSON> TAB <sha1 of the file> TAB <mtime_ns or -> TAB <JSON: problems, article>
+    <key as JSON> TAB <sha1 of the file> TAB <mtime_ns or -> TAB <JSON: problems, article
+    without its text> TAB <JSON: the article's text (story, teasers, boilerplate)>
 
 New parses are appended as they are made, so neither a clean build nor a rebuild holds the
 file in memory; a later line for the same key wins, and the file is compacted when dead
-lines outweigh live ones. Lines are read back (by offset) only when asked for. The mtime is
-recorded only for an article dated by its file's modification time: touching it matters.
+lines outweigh live ones. Lines are read back (by offset) only when asked for, and only up
+to the text: an article's text stays in the file (`CachedText`) until its page is rendered,
+so a site of 10,000 articles holds only their titles, dates and summaries in memory. The
+mtime is recorded only for an article dated by its file's modification time: touching it
+matters.
 
 Articles are stored field by field in declaration order, converted by their type hints
 (tuples, optional values, nested dataclasses, time-zone aware datetimes); a value with no
 exact JSON form (say, a YAML set in an unknown front-matter key) makes the article
-uncacheable, and it is simply parsed on every build. A damaged line costs one re-parse.
+uncacheable, and it is simply parsed on every build. A damaged line costs one re-parse; a
+text found damaged only when its page is rendered (`CacheDamaged`) costs a full rebuild.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import json
 import os
 import types
 import typing
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,11 +38,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .article import Article
-from .errors import Problem
+from .article import Article, ArticleText, StoredText
+from .errors import ContentError, Problem
 from .state import problems_from_json, problems_to_json
 
-FORMAT = 1
+FORMAT = 2  # 2: each line's text after a fifth field, read only when needed
 FILE_NAME = "articles.jsonl"
 
 Convert = Callable[[Any], Any]
@@ -146,49 +152,164 @@ def _dataclass_codec(cls: type[Any]) -> tuple[Convert, Convert]:
     return encode, decode
 
 
-_ARTICLE: list[tuple[Convert, Convert]] = []
+_CODECS: dict[type[Any], tuple[Convert, Convert]] = {}
 
 
-def article_codec() -> tuple[Convert, Convert]:
-    """The (encode, decode) pair for Article, built on first use."""
-    if not _ARTICLE:
-        _ARTICLE.append(_dataclass_codec(Article))
-    return _ARTICLE[0]
+def _codec_of(cls: type[Any]) -> tuple[Convert, Convert]:
+    found = _CODECS.get(cls)
+    if found is None:
+        found = _CODECS[cls] = _dataclass_codec(cls)
+    return found
+
+
+def _light_codec() -> tuple[Callable[[Article], list[Any]], Callable[[list[Any], Any], Article]]:
+    """Encode an article without its text; decode a row plus the text (or its place)."""
+    hints = typing.get_type_hints(Article)
+    names = [f.name for f in dataclasses.fields(Article) if f.name != "content"]
+    codecs = [_codec(hints[name]) for name in names]
+    special = [(i, enc, dec) for i, (enc, dec) in enumerate(codecs) if enc is not _same]
+
+    def encode(value: Article) -> list[Any]:
+        row = [getattr(value, name) for name in names]
+        for i, enc, _dec in special:
+            row[i] = enc(row[i])
+        return row
+
+    def decode(row: list[Any], content: Any) -> Article:
+        if len(row) != len(names):
+            raise ValueError(f"Article: {len(row)} values for {len(names)} fields")
+        for i, _enc, dec in special:
+            row[i] = dec(row[i])
+        fields = dict(zip(names, row, strict=True))
+        return Article(content=content, **fields)
+
+    return encode, decode
+
+
+_LIGHT: list[tuple[Callable[[Article], list[Any]], Callable[[list[Any], Any], Article]]] = []
+
+
+def light_codec() -> tuple[Callable[[Article], list[Any]], Callable[[list[Any], Any], Article]]:
+    """The (encode, decode) pair for an Article without its text, built on first use."""
+    if not _LIGHT:
+        _LIGHT.append(_light_codec())
+    return _LIGHT[0]
 
 
 def encode_line(key: str, digest: str, mtime_ns: int | None, parsed: Parsed) -> bytes | None:
     """One cache line for a parse; None when the article has no exact JSON form."""
     try:
-        article = None if parsed.article is None else article_codec()[0](parsed.article)
-        payload = json.dumps(
+        article, text = None, None
+        if parsed.article is not None:
+            article = light_codec()[0](parsed.article)
+            text = _codec_of(ArticleText)[0](parsed.article.text)
+        head = json.dumps(
             [problems_to_json(parsed.problems), article], ensure_ascii=False, separators=(",", ":")
         )
+        tail = json.dumps(text, ensure_ascii=False, separators=(",", ":"))
         mtime = "-" if mtime_ns is None else str(mtime_ns)
-        return "\t".join((json.dumps(key), digest, mtime, payload)).encode("utf-8") + b"\n"
+        return "\t".join((json.dumps(key), digest, mtime, head, tail)).encode("utf-8") + b"\n"
     except (Uncacheable, UnicodeEncodeError):
         return None
 
 
-def decode_line(line: bytes) -> Parsed:
-    """The parse stored in a cache line; ValueError or TypeError when it is damaged."""
+def _text_start(line: bytes) -> int:
+    """Where the text part of a cache line starts (after its fourth tab); -1 if damaged."""
+    at = -1
+    for _ in range(4):
+        at = line.find(b"\t", at + 1)
+        if at < 0:
+            return -1
+    return at + 1
+
+
+def _decode_head(head: bytes, content: Callable[[], Any]) -> Parsed:
+    """The parse from the part of a line before its text; `content` gives the text's stand-in."""
     try:
-        problems_json, article_json = json.loads(line.split(b"\t", 3)[3])
+        problems_json, article_json = json.loads(head.split(b"\t", 3)[3])
         problems = problems_from_json(problems_json)
-        article = None if article_json is None else article_codec()[1](article_json)
+        article = None if article_json is None else light_codec()[1](article_json, content())
     except (KeyError, IndexError, AttributeError) as exc:
         raise ValueError(f"damaged cache line: {exc}") from None
     return Parsed(article, problems)
 
 
+def decode_text(data: bytes) -> ArticleText:
+    """The text part of a cache line; ValueError or TypeError when it is damaged."""
+    row = json.loads(data)
+    if not isinstance(row, list):
+        raise ValueError("damaged cache line: no article text")
+    text: ArticleText = _codec_of(ArticleText)[1](row)
+    return text
+
+
+def decode_line(line: bytes) -> Parsed:
+    """The parse stored in a whole cache line, text included; ValueError or TypeError if damaged."""
+    start = _text_start(line)
+    if start < 0:
+        raise ValueError("damaged cache line: too few fields")
+    return _decode_head(line[: start - 1], lambda: decode_text(line[start:]))
+
+
+class _Reader:
+    """A read-only handle on one cache file: this file, even after a compaction replaced it."""
+
+    __slots__ = ("__weakref__", "fd", "path")
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self.fd = fd
+        weakref.finalize(self, os.close, fd)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedText(StoredText):
+    """The text of an article at a known place in the cache file."""
+
+    reader: _Reader
+    key: str
+    offset: int
+    size: int
+
+    def load(self) -> ArticleText:
+        """Read and decode the text (the last one read is kept: a page asks for it often)."""
+        if _LAST_READ and _LAST_READ[0][0] is self:
+            return _LAST_READ[0][1]
+        try:
+            text = decode_text(os.pread(self.reader.fd, self.size, self.offset))
+        except (OSError, ValueError, TypeError) as exc:
+            raise CacheDamaged(
+                str(self.reader.path),
+                1,
+                f"cannot read the text of {self.key} back from the build cache ({exc})",
+                "the cache is rebuilt automatically; if this repeats, delete the folder",
+            ) from None
+        _LAST_READ[:] = [(self, text)]
+        return text
+
+
+_LAST_READ: list[tuple[CachedText, ArticleText]] = []  # the last text read
+
+
+class CacheDamaged(ContentError):
+    """The article cache no longer holds a text it listed: the build starts afresh."""
+
+
 class ArticleCache:
-    """Parsed articles by key for one fingerprint, in an append-only file read by offset."""
+    """Parsed articles by key for one fingerprint, in an append-only file read by offset.
+
+    A parse handed out holds its article's text as a `CachedText`: a place in the file,
+    read when the article's page is rendered.
+    """
 
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
         self.fingerprint = fingerprint
-        self._index: dict[str, tuple[str, str, int, int]] = {}  # digest, mtime, offset, size
+        # key -> digest, mtime, offset and size of its line, where the line's text starts
+        self._index: dict[str, tuple[str, str, int, int, int]] = {}
         self._size = 0  # bytes in the file
         self._fd: int | None = None
+        self._reader: _Reader | None = None  # reads the file the index describes
         self.error: str | None = None  # why the cache could not be written (a read-only site)
         # Parses already decoded, by key with the digest and mtime of their line: a cache
         # kept by a `BuildSession` hands them out again without reading the file.
@@ -200,33 +321,49 @@ class ArticleCache:
         """Open the cache file; a missing, damaged or foreign one is started afresh."""
         cache = cls(path, fingerprint)
         try:
-            data = path.read_bytes()
+            fd = os.open(path, os.O_RDONLY)
         except OSError:
-            data = b""
+            return cache
+        reader = _Reader(path, fd)
         header = cache._header()
-        if not data.startswith(header):
-            data = b""
-        # Walk the lines by offset: slicing out each (8 KiB) line would copy the whole file.
-        offset, end = len(header), len(data)
-        while offset < end:
-            stop = data.find(b"\n", offset)
-            if stop < 0:
-                break  # a torn last line: dropped, that file is parsed again
-            tab1 = data.find(b"\t", offset, stop)
-            tab2 = data.find(b"\t", tab1 + 1, stop) if tab1 >= 0 else -1
-            tab3 = data.find(b"\t", tab2 + 1, stop) if tab2 >= 0 else -1
-            if tab3 >= 0:
-                try:
-                    key = json.loads(data[offset:tab1])
-                    digest = data[tab1 + 1 : tab2].decode("ascii")
-                    mtime = data[tab2 + 1 : tab3].decode("ascii")
-                except ValueError:
-                    key = None
-                if isinstance(key, str):
-                    cache._index[key] = (digest, mtime, offset, stop + 1 - offset)
-            offset = stop + 1
-        cache._size = offset if data else 0
+        try:
+            if os.pread(fd, len(header), 0) == header:
+                cache._size = cache._read_index(fd, len(header))
+                cache._reader = reader
+        except OSError:
+            cache._index.clear()
         return cache
+
+    def _read_index(self, fd: int, start: int) -> int:
+        """Index the lines from `start` on, a block at a time; return where the last one ends."""
+        block = 1 << 20  # the file is ~8 KiB per article: never hold all of it
+        data, base = b"", start  # `data` holds the file from offset `base`
+        while chunk := os.pread(fd, block, base + len(data)):
+            data += chunk
+            offset = 0
+            while (stop := data.find(b"\n", offset)) >= 0:
+                self._index_line(data, offset, stop, base)
+                offset = stop + 1
+            data, base = data[offset:], base + offset
+        return base  # a torn last line is dropped: that file is parsed again
+
+    def _index_line(self, data: bytes, offset: int, stop: int, base: int) -> None:
+        tabs = []
+        at = offset - 1
+        for _ in range(4):
+            at = data.find(b"\t", at + 1, stop)
+            if at < 0:
+                return
+            tabs.append(at)
+        try:
+            key = json.loads(data[offset : tabs[0]])
+            digest = data[tabs[0] + 1 : tabs[1]].decode("ascii")
+            mtime = data[tabs[1] + 1 : tabs[2]].decode("ascii")
+        except ValueError:
+            return
+        if isinstance(key, str):
+            size, text_at = stop + 1 - offset, tabs[3] + 1 - offset
+            self._index[key] = (digest, mtime, base + offset, size, text_at)
 
     def _header(self) -> bytes:
         return json.dumps({"format": FORMAT, "fingerprint": self.fingerprint}).encode() + b"\n"
@@ -235,15 +372,20 @@ class ArticleCache:
         if self._fd is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                flags = os.O_RDWR | os.O_CREAT | (0 if self._size else os.O_TRUNC)
-                self._fd = os.open(self.path, flags, 0o644)
-                if self._size:
-                    os.ftruncate(self._fd, self._size)  # drop a torn last line before appending
-                else:
-                    self._size = os.write(self._fd, self._header())
+                if not self._size:
+                    # A new file, not this one emptied: texts handed out earlier, of this or
+                    # another process, keep reading the old file.
+                    tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
+                    tmp.write_bytes(self._header())
+                    os.replace(tmp, self.path)
+                    self._reader, self._size = None, len(self._header())
+                self._fd = os.open(self.path, os.O_RDWR)
+                os.ftruncate(self._fd, self._size)  # drop a torn last line before appending
             except OSError as exc:
                 self.error = f"{self.path}: {exc.strerror}"
                 self._fd = os.open(self.path, os.O_RDONLY)  # still readable: use what is there
+            if self._reader is None:
+                self._reader = _Reader(self.path, os.dup(self._fd))
         return self._fd
 
     def has(self, key: str) -> bool:
@@ -258,28 +400,38 @@ class ArticleCache:
         known = self._decoded.get(key)
         if known is not None and known[0] == entry[0] and known[1] == entry[1]:
             return known[2]
+        _digest, mtime, offset, size, text_at = entry
         try:
-            parsed = decode_line(os.pread(self._file(), entry[3], entry[2]))
+            self._file()
+            reader = self._reader
+            assert reader is not None
+            head = os.pread(reader.fd, text_at - 1, offset)
+            place = CachedText(reader, key, offset + text_at, size - text_at - 1)
+            parsed = _decode_head(head, lambda: place)
         except (OSError, ValueError, TypeError):
             del self._index[key]  # damaged: the file is parsed again and the entry replaced
             return None
-        self._decoded[key] = (entry[0], entry[1], parsed)
+        self._decoded[key] = (digest, mtime, parsed)
         return parsed
 
     def add(self, key: str, line: bytes) -> Parsed:
         """Append a line made by `encode_line` (unless the cache cannot be written); decode it."""
-        parsed = decode_line(line)  # what a later build reads back, exactly
         digest, mtime = (part.decode("ascii") for part in line.split(b"\t", 3)[1:3])
+        text_at = _text_start(line)
         try:
             fd = self._file()
             if self.error is not None:
-                return parsed
+                return decode_line(line)
             offset = self._size
             self._size += os.pwrite(fd, line, offset)
         except OSError as exc:
             self.error = f"{self.path}: {exc.strerror}"
-            return parsed
-        self._index[key] = (digest, mtime, offset, len(line))
+            return decode_line(line)
+        reader = self._reader
+        assert reader is not None
+        place = CachedText(reader, key, offset + text_at, len(line) - text_at - 1)
+        parsed = _decode_head(line[: text_at - 1], lambda: place)  # as a later build reads it
+        self._index[key] = (digest, mtime, offset, len(line), text_at)
         self._decoded[key] = (digest, mtime, parsed)
         return parsed
 
@@ -314,11 +466,12 @@ class ArticleCache:
         index = {}
         with open(tmp, "wb") as out:
             at = out.write(self._header())
-            for key, (digest, mtime, offset, size) in self._index.items():
-                index[key] = (digest, mtime, at, size)  # where the line is in the new file
+            for key, (digest, mtime, offset, size, text_at) in self._index.items():
+                index[key] = (digest, mtime, at, size, text_at)  # its place in the new file
                 at += out.write(os.pread(self._fd, size, offset))
         os.replace(tmp, self.path)
-        self._index, self._size = index, at
+        # Texts handed out keep reading the old file (through their reader); new ones the new.
+        self._index, self._size, self._reader = index, at, None
 
     def reopen_if_changed(self) -> ArticleCache:
         """This cache if its file is as this process left it, else the file read afresh.

@@ -170,7 +170,22 @@ def build(
 
     With a `session` (the dev server's), what this build learns is kept for the next.
     """
+    from .article_cache import CacheDamaged
+
     options = options or BuildOptions()
+    try:
+        return _build(config, options, session)
+    except CacheDamaged as exc:
+        # An article's text could not be read back from the cache (changed under this
+        # build): nothing was written; build again, parsing every article afresh.
+        Path(exc.problem.path).unlink(missing_ok=True)
+        if session is not None:
+            session.forget()
+            session.cache = None
+        return _build(config, options, session)
+
+
+def _build(config: Config, options: BuildOptions, session: BuildSession | None) -> BuildReport:
     started = time.perf_counter()
     progress = Progress(options.progress)
     out_dir = (options.out_dir or config.output_dir).resolve()
@@ -203,6 +218,7 @@ def build(
             held_back=old.held_back,
             seconds=time.perf_counter() - started,
         )
+    from .article_cache import CacheDamaged
     from .produce import Made, Maker, dirty_outputs, make_all, make_some
     from .render import static_files
     from .session import Warm, now_ns, settle
@@ -254,6 +270,9 @@ def build(
     except ContentError as exc:
         stage.discard()
         progress.done()
+        if exc.problem.path == str(cache.path):  # also when a worker found it
+            problem = exc.problem
+            raise CacheDamaged(problem.path, problem.line, problem.message, problem.hint) from None
         raise BuildFailed([*warnings, exc.problem]) from None
     except BaseException:
         stage.discard()
