@@ -359,3 +359,19 @@ def test_unwritable_cache_warns_and_builds_right(tmp_path: Path) -> None:
     assert {p.message for p in report.warnings} == {"cannot write the build cache"}
     assert tree(out) == clean_build(site, tmp_path / "clean")
     assert site.build(out).parsed == len(site.files())  # nothing remembered: a full build
+
+
+def test_damaged_article_text_in_the_cache_costs_a_full_build(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site", random.Random(12))
+    out = tmp_path / "public"
+    site.build(out)
+    config = load_config(site.root / "config.yaml")
+    cache = cache_dir(config.root) / "articles.jsonl"
+    lines = cache.read_bytes().split(b"\n")
+    head, _tab, _text = lines[1].rpartition(b"\t")
+    lines[1] = head + b"\t[damaged"  # the article itself reads fine: only its text is damaged
+    cache.write_bytes(b"\n".join(lines))
+    shutil.rmtree(out)  # every page is rendered again, so the damaged text is read
+    report = site.build(out)
+    assert report.parsed == len(site.files())
+    assert tree(out) == clean_build(site, tmp_path / "clean")
