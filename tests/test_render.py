@@ -35,7 +35,8 @@ def make_article(title: str, hours_ago: int = 0, **fields: Any) -> Article:
         "words": 12,
     }  # fmt: skip
     values.update(fields)
-    text = ArticleText(*(values.pop(k) for k in ("body", "body_html", "teasers", "boilerplate")))
+    parts = ("body", "body_html", "teasers", "boilerplate", "lead_image")
+    text = ArticleText(*(values.pop(k) for k in parts))
     return Article(**values, content=text)
 
 

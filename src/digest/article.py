@@ -51,6 +51,7 @@ class ArticleText:
     body_html: str | None  # sanitised HTML for Markdown bodies
     teasers: tuple[Teaser, ...]
     boilerplate: tuple[Boilerplate, ...]
+    lead_image: Image | None  # caption and credit of the story's photo
 
 
 class StoredText(ABC):
@@ -86,7 +87,6 @@ class Article:
     kicker: tuple[str, ...]
     dek: str | None
     section: str | None
-    lead_image: Image | None
     more_from: str | None
     summary: str
     words: int
@@ -114,6 +114,11 @@ class Article:
     def body_html(self) -> str | None:
         """Sanitised HTML of a Markdown body; None for page text."""
         return self.text.body_html
+
+    @property
+    def lead_image(self) -> Image | None:
+        """Caption and credit of the story's photo, if the page had one."""
+        return self.text.lead_image
 
     @property
     def teasers(self) -> tuple[Teaser, ...]:
@@ -205,11 +210,10 @@ def read_article(
         kicker=part.kicker,
         dek=part.dek,
         section=part.section,
-        lead_image=part.image,
         more_from=part.more_from,
         summary=_summary(part.dek or part.summary_src, summary_words),
         words=part.words,
-        content=ArticleText(part.body, part.html, part.teasers, part.boilerplate),
+        content=ArticleText(part.body, part.html, part.teasers, part.boilerplate, part.image),
         extra={k: v for k, v in doc.meta.items() if k not in KNOWN_KEYS},
         title_line=title_line,
         slug_line=meta.lines.get("slug", 1) if slug_hint else title_line,

@@ -356,7 +356,11 @@ class ArticleCache:
                 return
             tabs.append(at)
         try:
-            key = json.loads(data[offset : tabs[0]])
+            quoted = data[offset : tabs[0]]
+            if b"\\" in quoted or quoted[:1] != b'"' or quoted[-1:] != b'"':
+                key = json.loads(quoted)  # escapes (or damage): JSON knows them all
+            else:
+                key = quoted[1:-1].decode("utf-8")
             digest = data[tabs[0] + 1 : tabs[1]].decode("ascii")
             mtime = data[tabs[1] + 1 : tabs[2]].decode("ascii")
         except ValueError:

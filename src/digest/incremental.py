@@ -19,12 +19,16 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Config
 from .errors import Problem
 from .load import CONTENT_SUFFIXES, is_ignored_name, not_an_article
-from .state import FORMAT, digest_of
+from .state import FORMAT, cache_dir, digest_of
+
+if TYPE_CHECKING:
+    import jinja2
 
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -95,3 +99,24 @@ def settings_digest(config: Config, drafts: bool, future: bool, out_dir: Path, c
     """Digest of everything besides content and templates that shapes the output."""
     # repr(config) lists every setting, including a base URL `serve` replaced.
     return digest_of(str(FORMAT), code, repr(config), str(drafts), str(future), str(out_dir))
+
+
+def keep_compiled_templates(env: jinja2.Environment, root: Path, code: str) -> None:
+    """Let Jinja keep compiled templates in the cache folder, for builds by this code only.
+
+    Jinja checks each template's source against the compiled copy, but not the environment
+    options digest's code sets: the code digest in the file names covers those. Copies made
+    by other code are removed (a handful of files).
+    """
+    import jinja2
+
+    folder = cache_dir(root) / "templates"
+    prefix = f"{code[:16]}-"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(folder):
+            if not entry.name.startswith(prefix):
+                os.unlink(entry.path)
+    except OSError:
+        return  # a read-only site: templates are compiled on every build, as without this
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder), prefix + "%s.cache")

@@ -19,7 +19,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from .config import Config
 from .errors import BuildFailed, ContentError, Problem
-from .incremental import Scan, code_digest, scan_inputs, settings_digest
+from .incremental import Scan, code_digest, keep_compiled_templates, scan_inputs, settings_digest
 from .output import Stage, is_settled, list_files
 from .state import (
     BuildState,
@@ -219,9 +219,9 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
             seconds=time.perf_counter() - started,
         )
     from .article_cache import CacheDamaged
-    from .produce import Made, Maker, dirty_outputs, make_all, make_some
+    from .produce import Made, Maker, dirty_outputs, make_all, make_some, pages_with_articles
     from .render import static_files
-    from .session import Warm, now_ns, settle
+    from .session import Warm, changed_articles, now_ns, settle
     from .sources import load_articles, structure_digest
 
     jobs = options.jobs or _default_jobs()
@@ -247,7 +247,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
     site = loaded.site
     structure = old.structure if quick and old is not None else structure_digest(site)
     inputs = _input_records(scan, old)
-    env, renderer, env_kept = _environment(config, settings, inputs, session)
+    env, renderer, env_kept = _environment(config, settings, inputs, session, code)
     stage = Stage(out_dir)
     same_plan = old is not None and old.settings == settings and old.structure == structure
     previous = old.outputs if old is not None and old.settings == settings else {}
@@ -258,7 +258,9 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
         dirty = None
         if same_plan and session is not None and env_kept:
             dirty = session.dirty(warm, files.records)
-        if same_plan and dirty is None:
+        if same_plan and dirty is None and old is not None and _same_digests(old.inputs, inputs):
+            dirty = pages_with_articles(maker, changed_articles(old.sources, files.records))
+        elif same_plan and dirty is None:
             dirty = dirty_outputs(maker)
         if dirty is not None and "sitemap.xml" not in dirty:
             make_some(maker, dirty, made)
@@ -271,8 +273,8 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
         stage.discard()
         progress.done()
         if exc.problem.path == str(cache.path):  # also when a worker found it
-            problem = exc.problem
-            raise CacheDamaged(problem.path, problem.line, problem.message, problem.hint) from None
+            bad = exc.problem
+            raise CacheDamaged(bad.path, bad.line, bad.message, bad.hint) from None
         raise BuildFailed([*warnings, exc.problem]) from None
     except BaseException:
         stage.discard()
@@ -335,7 +337,11 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
 
 
 def _environment(
-    config: Config, settings: str, inputs: dict[str, InputRecord], session: BuildSession | None
+    config: Config,
+    settings: str,
+    inputs: dict[str, InputRecord],
+    session: BuildSession | None,
+    code: str,
 ) -> tuple[jinja2.Environment, Renderer, bool]:
     """Jinja environment and renderer: the session's if the templates are unchanged, else new."""
     if session is not None:
@@ -344,6 +350,7 @@ def _environment(
 
     env = make_environment(config)
     env.auto_reload = False  # a fresh environment per build: checking file times is waste
+    keep_compiled_templates(env, config.root, code)
     return env, Renderer(env), False
 
 
@@ -397,6 +404,13 @@ def _outputs_intact(old: BuildState, out_dir: Path) -> bool:
         if st.st_size != record.stamp.size or st.st_mtime_ns != record.stamp.mtime_ns:
             return False
     return True
+
+
+def _same_digests(before: Mapping[str, InputRecord], after: Mapping[str, InputRecord]) -> bool:
+    """Tell whether the same template and static files hold the same bytes."""
+    return before.keys() == after.keys() and all(
+        before[path].digest == record.digest for path, record in after.items()
+    )
 
 
 def _input_records(scan: Scan, old: BuildState | None) -> dict[str, InputRecord]:

@@ -151,6 +151,30 @@ def dirty_outputs(maker: Maker) -> set[str]:
     }
 
 
+def pages_with_articles(maker: Maker, changed: set[str]) -> set[str]:
+    """Recorded pages showing a changed article, or whose file changed since it was written.
+
+    Valid only with unchanged settings, structure, templates and static files: every other
+    page's key is then unchanged, which saves working out 10,000 keys to find ten pages.
+    """
+    base = str(maker.stage.out_dir)
+    found = set()
+    for path, rec in maker.old.items():
+        if rec.static is not None:
+            continue
+        if not changed.isdisjoint(rec.articles):
+            found.add(path)
+            continue
+        try:
+            st = os.stat(os.path.join(base, path))
+        except OSError:
+            found.add(path)
+            continue
+        if st.st_size != rec.stamp.size or st.st_mtime_ns != rec.stamp.mtime_ns:
+            found.add(path)
+    return found
+
+
 def make_some(maker: Maker, dirty: set[str], made: Made) -> None:
     """Plan and render only the `dirty` pages; keep the records of all other pages."""
     plan = PagePlan(maker.site)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .incremental import Scan, code_digest, scan_inputs
+from .incremental import Scan, code_digest, keep_compiled_templates, scan_inputs
 from .state import (
     RACY_WINDOW,
     BuildState,
@@ -150,6 +150,7 @@ class BuildSession:
             return self._env[1], self._env[2], True
         env = make_environment(config)
         env.auto_reload = False  # templates are checked by digest, not by file time
+        keep_compiled_templates(env, config.root, self.code_digest())
         renderer = Renderer(env)
         self._env = (key, env, renderer)
         return env, renderer, False
