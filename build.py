@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from digest.cli import main
+from digest.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .config import Config, load_config
 from .errors import BuildFailed, DigestError
@@ -82,6 +84,21 @@ def print_problems(error: BuildFailed) -> None:
     print(error.report(), file=sys.stderr)
 
 
+def run() -> NoReturn:
+    """Run the command line and exit with its status, skipping the interpreter's teardown.
+
+    Freeing a built site object by object takes a tenth of a second at 10,000 articles,
+    and nothing is left to do: output is flushed and files closed before exiting.
+    """
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`build.py | head`): what was printed is all it gets
+        status = status or 1
+    os._exit(status)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -111,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `build.py | head`: the reader has all it wanted
+        return 1
     except OSError as exc:  # the output or cache folder, not content: say which and why
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)

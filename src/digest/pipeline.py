@@ -15,6 +15,7 @@ always gives the output a clean build would give:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sys
@@ -173,6 +174,10 @@ def build(
     from .article_cache import CacheDamaged
 
     options = options or BuildOptions()
+    # The collector would scan every article again and again while a build adds to them;
+    # what exists when a stage ends lives as long as the build (and forked workers then
+    # share those pages instead of copying them when the collector touches them).
+    gc.freeze()
     try:
         return _build(config, options, session)
     except CacheDamaged as exc:
@@ -183,6 +188,8 @@ def build(
             session.forget()
             session.cache = None
         return _build(config, options, session)
+    finally:
+        gc.unfreeze()  # a dev server's next build must be able to collect this one
 
 
 def _build(config: Config, options: BuildOptions, session: BuildSession | None) -> BuildReport:
@@ -226,6 +233,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
 
     jobs = options.jobs or _default_jobs()
     built_ns = now_ns()
+    gc.freeze()
     files, cache = load_articles(
         config,
         scan,
@@ -243,6 +251,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
     quick = loaded is not None
     if loaded is None:
         loaded = _check(config, options, scan, files.parsed.values())
+    gc.freeze()
     warnings = _raise_errors(loaded.problems, options.strict)
     site = loaded.site
     structure = old.structure if quick and old is not None else structure_digest(site)
