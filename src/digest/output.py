@@ -92,8 +92,7 @@ class Stage:
                 pass  # missing or unreadable: write it
         folder, _, _name = rel.rpartition("/")
         if folder not in self._dirs:
-            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
-            self._dirs.add(folder)
+            self._folder(folder)
         fd = os.open(os.path.join(self.staging, rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             _write_all(fd, data)
@@ -101,6 +100,20 @@ class Stage:
         finally:
             os.close(fd)
         return True, stamp_of(stat)
+
+    def _folder(self, folder: str) -> None:
+        """Make a staging folder; its parent is usually known (one folder per article)."""
+        parent = folder.rpartition("/")[0]
+        path = os.path.join(self.staging, folder)
+        if folder and parent in self._dirs:
+            try:
+                os.mkdir(path)
+            except FileExistsError:  # another worker made it (a file there is an error)
+                if not os.path.isdir(path):
+                    raise
+        else:
+            os.makedirs(path, exist_ok=True)
+        self._dirs.add(folder)
 
     def commit(self, written: Iterable[str], stale: Iterable[str]) -> None:
         """Move the staged files into place and delete the stale ones, journalled."""

@@ -197,9 +197,9 @@ def make_all(maker: Maker, jobs: int, made: Made, tick: Callable[[int], None]) -
     pages = len(maker.site.articles) + len(maker.old)
     results: Iterable[_Result]
     if jobs > 1 and pages >= PARALLEL_PAGES_MIN:
-        results = _in_workers(maker, jobs, tick)
+        results = _in_workers(maker, plan, jobs, tick)
     else:
-        results = _share(maker, 0, 1, None, tick)
+        results = _share(maker, plan, 0, 1, None, tick)
     sitemap: list[tuple[str, datetime | None]] = []
     for _seq, path, url, lastmod, record, written, rendered in results:
         made.add(path, record, written, rendered)
@@ -236,6 +236,7 @@ _Result = tuple[int, str, str | None, datetime | None, OutputRecord, bool, bool]
 
 def _share(
     maker: Maker,
+    plan: PagePlan,
     share: int,
     shares: int,
     counter: Synchronized[int] | None,
@@ -254,7 +255,7 @@ def _share(
         return False
 
     results: list[_Result] = []
-    for page in _plan(PagePlan(maker.site), wanted if shares > 1 else None):
+    for page in _plan(plan, wanted if shares > 1 else None):
         record, written, rendered = maker.make(page, force=False)
         results.append((current[0], page.path, page.url, page.lastmod, record, written, rendered))
         if counter is not None and len(results) % 50 == 0:
@@ -266,23 +267,27 @@ def _share(
 
 
 # What forked workers render: set just before the pool starts, read only by the workers.
-_JOB: list[tuple[Maker, int, Synchronized[int]]] = []
+# The plan is made once, before forking: each worker fills its caches (views, rendered
+# cards) once for all the shares it takes.
+_JOB: list[tuple[Maker, PagePlan, int, Synchronized[int]]] = []
 
 
 def _work(share: int) -> list[_Result] | Problem:
-    maker, shares, counter = _JOB[0]
+    maker, plan, shares, counter = _JOB[0]
     try:
-        return _share(maker, share, shares, counter, lambda _n: None)
+        return _share(maker, plan, share, shares, counter, lambda _n: None)
     except ContentError as exc:  # its arguments do not survive pickling: send the problem
         return exc.problem
 
 
-def _in_workers(maker: Maker, jobs: int, tick: Callable[[int], None]) -> list[_Result]:
+def _in_workers(
+    maker: Maker, plan: PagePlan, jobs: int, tick: Callable[[int], None]
+) -> list[_Result]:
     from .workers import pool, shared_counter, wait_for
 
     shares = jobs * SHARES_PER_JOB
     counter = shared_counter()
-    _JOB[:] = [(maker, shares, counter)]
+    _JOB[:] = [(maker, plan, shares, counter)]
     try:
         with pool(jobs) as workers:
             pending = workers.map_async(_work, range(shares))
