@@ -1,13 +1,20 @@
-"""Front-matter splitting keeps the body's first line and reports bad input with a line."""
+"""Front-matter splitting keeps the body's first line and reports bad input with a line;
+the fast line parser for front-matter gives what PyYAML gives, or leaves the text to it."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.errors import ContentError
-from digest.load import find_sources, is_ignored_name, parse_source
+from digest.fields import _PLAIN_URL, FieldReader
+from digest.load import SourceDoc, find_sources, is_ignored_name, parse_source
+from digest.yamlio import parse_yaml_full, parse_yaml_simple
 
 
 def parse(text: str | bytes) -> object:
@@ -86,3 +93,194 @@ def test_find_sources_warns_about_non_articles(tmp_path: Path) -> None:
     assert [rel for _, rel in found] == ["a.txt", "sub/b.md"]
     assert len(problems) == 1 and problems[0].severity == "warning"
     assert "photo.jpg" in problems[0].path
+
+
+# The line parser behind parse_yaml must agree with PyYAML on every text it accepts. The
+# grammar below is front-matter-like on purpose, so that many texts are accepted, and is
+# salted with what makes YAML read a value as something other than the text typed.
+TRAPS = [
+    *("yes", "No", "ON", "off", "true", "False", "y", "n", "null", "Null", "~", "NULL"),
+    *("0", "017", "0o17", "0x1F", "0b101", "1_000", "+1", "-1", "1e3", "1.0e+3", "1.5"),
+    *(".inf", "-.Inf", ".NaN", ".5", "12:30", "1:2:3", "190:20:30.15", "=", "<<"),
+    *("2024-11-04", "2024-11-04T15:20:00-05:00", "2024-13-45", "2024-11-04 15:20"),
+    *("-", "- a", "-a", "?", "? a", ":", ":a", "---", "...", "&a", "*a", "!!str x", "!x"),
+    *("|", "|-", ">", "%x", "@x", "`x", "#x", "a #b", "a#b", "a: b", "a:", "a:b", "a,b"),
+    *("[a]", "{a: b}", "a [b] c", "a]", "it's", 'say "hi"', "'q'", '"q"', "''", '""'),
+    *("a\\b", "a\\nb", "a  b", " a", "a ", "a\tb", "\ta", "a\u00a0b", "a\u2028b", "a\x85b"),
+    *("\ufeffa", "a\x7fb", "a\x00b", "a\rb", "é", "‘Forecast’", "市议会", "𝔘nicode"),
+    *("Iran: talks", "https://example.com/a?b=c#d", "Westmere Herald", "natural gas"),
+]
+WORDS = st.lists(
+    st.sampled_from(
+        [
+            *("news", "Iran's", "N", "a.b", "‘q’", "é", "市", "2024", "0", "1.5"),
+            *("http://a.b/c", "on-line", "#1", "a:b", "say", "-", "(a)", 'q"', "50%", "&", "x,y"),
+        ]
+    ),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
+ODD = st.text(st.sampled_from(list("aZ09 -_.:#,[]{}'\"!&*|>%@`?~=<+\\é‘\t/")), max_size=12)
+
+
+def mostly(draw: st.DrawFn, usual: st.SearchStrategy[str], odd: st.SearchStrategy[str]) -> str:
+    """Usually a value from `usual`, one time in six one from `odd`."""
+    return draw(odd if draw(st.integers(0, 5)) == 0 else usual)
+
+
+@st.composite
+def scalars(draw: st.DrawFn) -> str:
+    """A value as typed: plain, single- or double-quoted (escapes and all)."""
+    atom = mostly(draw, WORDS, st.one_of(st.sampled_from(TRAPS), ODD))
+    kind = draw(st.sampled_from(["plain", "plain", "double", "single", "single-escaped"]))
+    if kind == "double":
+        return f'"{atom}"'
+    if kind == "single":
+        return f"'{atom}'"
+    if kind == "single-escaped":
+        return "'" + atom.replace("'", "''") + "'"
+    return atom
+
+
+@st.composite
+def values(draw: st.DrawFn) -> str:
+    """A scalar or a `[...]` list of scalars, with the spacing people type."""
+    if draw(st.booleans()):
+        return draw(scalars())
+    items = draw(st.lists(scalars(), max_size=3))
+    sep = mostly(draw, st.just(", "), st.sampled_from([",", " , ", ",  ", " ,"]))
+    pad = mostly(draw, st.just(""), st.just(" "))
+    tail = mostly(draw, st.just(""), st.sampled_from([",", ", ]x", "]", " #"]))
+    return f"[{pad}{sep.join(items)}{tail}{pad}]"
+
+
+KEYS = st.sampled_from(
+    ["title", "date", "source", "url", "tags", "draft", "slug", "author", "dek", "x", "_a"]
+)
+ODD_KEYS = st.sampled_from(
+    [
+        *("a-b", "a_1", "TITLE", "yes", "on", "True", "null", "Null", "~", "y", "n", "1"),
+        *("0x1F", "<<", "=", "a b", "-a", "?a", "a:b", "é", "k" * 64, "k" * 65, "title "),
+    ]
+)
+OTHER_LINES = st.sampled_from(
+    [
+        *("   ", "# comment", "---", "...", "  indented: x", "  - item", "- item"),
+        *("%YAML 1.1", "tags: [a,", "  b]", "title: >", "  folded", "\t", "key", "\ufeff"),
+    ]
+)
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> str:
+    """A `key: value` line, with the separators and endings people type, or another line."""
+    kind = draw(st.integers(0, 15))
+    if kind == 0:
+        return draw(OTHER_LINES)
+    if kind == 1:
+        return ""
+    key = mostly(draw, KEYS, ODD_KEYS)
+    sep = mostly(draw, st.just(": "), st.sampled_from([":", ":  ", " : ", ":\t", "::"]))
+    end = mostly(draw, st.just(""), st.sampled_from([" ", "  ", " # note", "\t", "\r", " :"]))
+    value = draw(values()) if sep != ":" else ""
+    return f"{key}{sep}{value}{end}"
+
+
+FRONT_MATTERS = st.lists(lines(), max_size=6).map("\n".join)
+
+
+def typed(value: object) -> object:
+    """A value with the type of every part spelled out, so that True, 1 and "1" differ."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(k), typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def assert_declines_or_agrees(text: str) -> None:
+    """The line parser gives up on `text`, or gives exactly what PyYAML gives."""
+    simple = parse_yaml_simple(text)
+    if simple is not None:
+        full = parse_yaml_full(text)  # must not raise: the line parser accepted the text
+        assert typed(simple.data) == typed(full.data)
+        assert simple.key_lines == full.key_lines
+        assert simple.duplicates == full.duplicates
+
+
+@settings(max_examples=400, deadline=None)
+@given(FRONT_MATTERS)
+def test_line_parser_declines_or_agrees_with_pyyaml(text: str) -> None:
+    assert_declines_or_agrees(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n",
+        'title: "‘Forecast banks’"\ndate: 2023-03-28T11:21:41+00:00\nsource: "CNBC"\n'
+        'tags: ["interest rates", "natural gas"]\nurl: https://www.cnbc.com/a/b-c',
+        "title: Iran's talks resume\n\ndate: 2024-11-04\ntags: [north korea, nato]\n",
+        "title: 'it''s'\ndek: a [b] c, d\ntags: []\nslug:\nauthor: A  B   ",
+        'tags: [ a , \'b c\' ,"d"]\ntitle: say "hi"',
+    ],
+)
+def test_line_parser_reads_common_front_matter(text: str) -> None:
+    simple = parse_yaml_simple(text)
+    assert simple is not None
+    full = parse_yaml_full(text)
+    assert (typed(simple.data), simple.key_lines) == (typed(full.data), full.key_lines)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "draft: yes",
+        "title: 1_000",
+        "title: .inf",
+        "title: 0x1F",
+        "title: ~",
+        "tags: [a, 1.5]",
+        "title: a # note",
+        "title: a: b",
+        "title: &x a\ndek: *x",
+        "title: !!str 1",
+        "title: a\ntitle: b",
+        "title: a\n  b",
+        "title: a\tb",
+        'title: "a\\nb"',
+        "yes: a",
+        "title: [a,]",
+        "# comment\ntitle: a",
+        "title: a\n---\n",
+    ],
+)
+def test_line_parser_leaves_the_traps_to_pyyaml(text: str) -> None:
+    assert parse_yaml_simple(text) is None
+
+
+def test_a_given_digest_is_the_files_sha1() -> None:
+    raw = b"---\ntitle: T\n---\nBody\n"
+    given_digest = hashlib.sha1(raw).hexdigest()
+    assert parse_source(Path("a.txt"), raw, "a.txt").digest == given_digest
+    assert parse_source(Path("a.txt"), raw, "a.txt", given_digest) == parse_source(
+        Path("a.txt"), raw, "a.txt"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(_PLAIN_URL, fullmatch=True))
+def test_urls_taken_without_urlsplit_pass_its_check(url: str) -> None:
+    parts = urlsplit(url)
+    assert parts.scheme.lower() in ("http", "https") and parts.netloc and " " not in url
+    doc = SourceDoc(Path("a.txt"), "a.txt", {"url": url}, {"url": 2})
+    reader = FieldReader(doc)
+    assert reader.url() == url and not reader.problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "'", '"', "[", "['", '["', "[a, "]), st.text(max_size=16))
+def test_line_parser_agrees_on_any_characters(opening: str, typed_text: str) -> None:
+    closing = opening[::-1].replace("[", "]")
+    assert_declines_or_agrees(f"title: {opening}{typed_text}{closing}\ntags: [x]")

@@ -7,6 +7,7 @@ file at once; each problem points at the line of the field it is about.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date, datetime, time, tzinfo
 from urllib.parse import urlsplit
 
@@ -15,6 +16,9 @@ from .load import SourceDoc
 from .yamlio import describe
 
 KNOWN_KEYS = ("title", "date", "source", "url", "tags", "draft", "slug", "author", "dek")
+# An address that the urlsplit() check below always accepts (lower-case http(s) scheme, an
+# ASCII host, no spaces or control characters), recognised without urlsplit()'s work.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][!-~]*)?")
 
 
 def parse_date(value: object, zone: tzinfo) -> datetime | None:
@@ -80,8 +84,8 @@ class FieldReader:
     def url(self) -> str | None:
         """The page address: an absolute http(s) URL without spaces."""
         url = self.text("url")
-        if url is None:
-            return None
+        if url is None or _PLAIN_URL.fullmatch(url):
+            return url
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in url:
             self.fail(

@@ -63,6 +63,8 @@ class SourceDoc:
 # that would end the front-matter early.
 _HANDLER = YAMLHandler()
 _OPEN = re.compile(r"-{3,}[ \t]*")
+# What str.strip() keeps: the first line holding one starts the file.
+_NON_SPACE = re.compile(r"\S")
 # A line that reads like a front-matter field; used to spot a forgotten opening `---`.
 _FIELD = re.compile(r"[A-Za-z_][\w-]*:(?:[ \t]|$)")
 _FIRST_FIELD = re.compile(r"(?:title|date|source|url|tags|draft|slug|author|dek):(?:[ \t]|$)")
@@ -74,34 +76,39 @@ def read_source(path: Path, rel: str | None = None) -> SourceDoc:
     return parse_source(path, raw, rel or path.name)
 
 
-def parse_source(path: Path, raw: bytes, rel: str) -> SourceDoc:
-    """Parse an article file's bytes (split out so that tests need no disk)."""
-    digest = hashlib.sha1(raw).hexdigest()
+def parse_source(path: Path, raw: bytes, rel: str, digest: str | None = None) -> SourceDoc:
+    """Parse an article file's bytes (split out so that tests need no disk).
+
+    `digest` is `raw`'s SHA-1 in hex when the caller has already computed it.
+    """
+    if digest is None:
+        digest = hashlib.sha1(raw).hexdigest()
     text = decode_text(path, raw)
-    lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    if not _HANDLER.detect(lines[start]):
-        _check_missing_fence(path, lines, start)
+    # The front-matter is found by searching the text, not by splitting it into lines: the
+    # body (nearly all of the file) is then sliced once instead of split and joined again.
+    first = _NON_SPACE.search(text)
+    head = text.rfind("\n", 0, first.start()) + 1 if first else 0  # first non-blank line
+    start = text.count("\n", 0, head)
+    head_end = text.find("\n", head)
+    if not _HANDLER.detect(text[head : head_end if head_end >= 0 else len(text)]):
+        _check_missing_fence(path, text, head, head_end, start)
         return SourceDoc(path, rel, {}, {}, text, 1, digest, False)
-    end = next((i for i in range(start + 1, len(lines)) if _OPEN.fullmatch(lines[i])), None)
-    # The last line that still reads like a field: where a forgotten `---` belongs.
-    last = start
-    while last + 1 < len(lines) and (
-        _FIELD.match(lines[last + 1]) or lines[last + 1][:1] in (" ", "\t", "-")
-    ):
-        last += 1
-    unclosed = f"add a line `---` after the last front-matter field (line {last + 1})"
-    if end is None:
+    fence = _closing_fence(text, head_end)
+    if fence is None:
         message = "front-matter is not closed: no `---` line ends it"
-        raise ContentError(path, start + 1, message, unclosed)
+        raise ContentError(path, start + 1, message, _unclosed(text, start))
+    fence_start, fence_end = fence
+    after = head_end + 1
+    end = start + 1 + text.count("\n", after, fence_start)  # the closing fence's line index
     offset = start + 1  # YAML line 1 is the line after the opening fence
     try:
-        doc = parse_yaml("\n".join(lines[start + 1 : end]))
+        doc = parse_yaml(text[after : fence_start - 1] if fence_start > after else "")
     except YamlSyntaxError as exc:
         line = exc.line + offset
         # An error below the fields means the `---` is missing and the page text was read
         # as YAML up to some later `---` line of the page.
-        hint = explain(exc, offset) if line <= last + 1 else unclosed
+        last = _last_field_line(text.split("\n"), start)
+        hint = explain(exc, offset) if line <= last + 1 else _unclosed(text, start)
         raise ContentError(
             path, line, f"invalid YAML in front-matter: {exc.message}", hint
         ) from None
@@ -124,8 +131,39 @@ def parse_source(path: Path, raw: bytes, rel: str) -> SourceDoc:
         )
         for key, line in doc.duplicates
     )
-    body = "\n".join(lines[end + 1 :])
+    body = text[fence_end + 1 :]
     return SourceDoc(path, rel, meta, meta_lines, body, end + 2, digest, True, repeated)
+
+
+def _closing_fence(text: str, head_end: int) -> tuple[int, int] | None:
+    """Start and end offsets of the first `---` line after the opening one, if any."""
+    if head_end < 0:
+        return None  # the opening fence is the file's last line
+    at = head_end
+    while (at := text.find("\n---", at)) >= 0:
+        line_end = text.find("\n", at + 1)
+        if line_end < 0:
+            line_end = len(text)
+        if _OPEN.fullmatch(text, at + 1, line_end):
+            return at + 1, line_end
+        at = line_end
+    return None
+
+
+def _last_field_line(lines: list[str], start: int) -> int:
+    """The last line that still reads like a field: where a forgotten `---` belongs."""
+    last = start
+    while last + 1 < len(lines) and (
+        _FIELD.match(lines[last + 1]) or lines[last + 1][:1] in (" ", "\t", "-")
+    ):
+        last += 1
+    return last
+
+
+def _unclosed(text: str, start: int) -> str:
+    """The hint for front-matter that no `---` line closes."""
+    last = _last_field_line(text.split("\n"), start)
+    return f"add a line `---` after the last front-matter field (line {last + 1})"
 
 
 def decode_text(path: Path, raw: bytes) -> str:
@@ -144,13 +182,15 @@ def decode_text(path: Path, raw: bytes) -> str:
             f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
             hint,
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _check_missing_fence(path: Path, lines: list[str], start: int) -> None:
+def _check_missing_fence(path: Path, text: str, head: int, head_end: int, start: int) -> None:
     """Reject fields followed by `---` at the top of a file: the opening `---` is missing."""
-    if not _FIRST_FIELD.match(lines[start]):
+    if not _FIRST_FIELD.match(text, head, head_end if head_end >= 0 else len(text)):
         return
+    lines = text.split("\n", start + 30)  # only the 30 lines from `start` are looked at
     for i in range(start + 1, min(len(lines), start + 30)):
         if _OPEN.fullmatch(lines[i]):
             raise ContentError(

@@ -70,7 +70,7 @@ def parse_file(
         return "", Parsed(None, (problem,)), False
     digest = hashlib.sha1(raw).hexdigest()
     try:
-        doc = parse_source(path, raw, rel)
+        doc = parse_source(path, raw, rel, digest)
     except ContentError as exc:
         return digest, Parsed(None, (exc.problem,)), False
     article, problems = read_article(doc, zone, words)

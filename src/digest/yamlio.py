@@ -3,10 +3,17 @@
 libyaml's C loader is used when present (it is several times faster). Timestamps are not
 resolved by YAML: `2024-13-45` must become our own error with a line, not a ValueError
 from deep inside the YAML constructor.
+
+Most front-matters are a handful of `key: value` lines of plain text, and building libyaml's
+events and PyYAML's nodes for them costs more than the rest of reading a file. Such texts
+are read by a small line parser instead (`parse_yaml_simple`); it declines anything outside
+that shape, and whatever it declines goes to PyYAML, so its answers are PyYAML's (see the
+property test in tests/test_load.py).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +129,12 @@ def explain(error: YamlSyntaxError, offset: int = 0) -> str:
 
 def parse_yaml(text: str) -> YamlDoc:
     """Parse one YAML document; raise YamlSyntaxError with a line on bad syntax."""
+    simple = parse_yaml_simple(text)
+    return simple if simple is not None else parse_yaml_full(text)
+
+
+def parse_yaml_full(text: str) -> YamlDoc:
+    """Parse one YAML document with PyYAML, never by the line parser (what it must match)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -153,3 +166,115 @@ def parse_yaml(text: str) -> YamlDoc:
                 else:
                     key_lines[key] = line
     return YamlDoc(data, key_lines, tuple(duplicates))
+
+
+# The line parser's shape: each line is blank or `key: value`, the key a short word at the
+# start of the line. Longer keys are left to YAML (libyaml refuses keys over 1024 chars).
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,63}):(?: +|$)")
+# Characters that give a plain value a meaning other than text when they start it (block
+# scalars, tags, anchors, aliases, reserved, flow mappings, `- ` / `? ` / `: ` indicators).
+_STARTERS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# Inside a `[...]` item: flow indicators, comments and quotes are left to YAML.
+_FLOW_SPECIAL = re.compile(r"[\[\]{}#:?\"']")
+
+
+class _Decline(Exception):
+    """The text is outside the line parser's shape: PyYAML must read it."""
+
+
+def parse_yaml_simple(text: str) -> YamlDoc | None:
+    """Read `key: value` lines of text values or `[...]` lists; None for anything else."""
+    data: dict[str, object] = {}
+    key_lines: dict[str, int] = {}
+    try:
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line:
+                continue
+            match = _KEY_LINE.match(line)
+            # isprintable() refuses tabs, CR, NEL, LS/PS, BOM and what libyaml refuses.
+            if match is None or not line.isprintable():
+                return None
+            key = match[1]
+            if key in data or not _is_text_key(key):
+                return None  # repeated keys and keys such as `yes:` or `null:`: YAML's job
+            data[key] = _value(line[match.end() :].rstrip(" "))
+            key_lines[key] = number
+    except _Decline:
+        return None
+    return YamlDoc(data or None, key_lines)
+
+
+# The same few keys come back in every file: remember which ones YAML reads as text.
+_TEXT_KEYS: dict[str, bool] = {}
+
+
+def _is_text_key(key: str) -> bool:
+    """_is_text for a key, remembered (the cache is emptied if a site has many keys)."""
+    known = _TEXT_KEYS.get(key)
+    if known is None:
+        if len(_TEXT_KEYS) > 500:
+            _TEXT_KEYS.clear()
+        known = _TEXT_KEYS[key] = _is_text(key)
+    return known
+
+
+def _value(text: str) -> object:
+    """A value after `key: `: text, a flow list of text, or nothing; _Decline otherwise."""
+    if not text:
+        return None
+    first = text[0]
+    if first == "[":
+        if text[-1] != "]":
+            raise _Decline
+        inner = text[1:-1]
+        return [_item(item.strip(" ")) for item in inner.split(",")] if inner.strip(" ") else []
+    if first in "'\"":
+        return _quoted(text)
+    # `: ` or a final `:` would make a nested mapping, ` #` starts a comment.
+    if first in _STARTERS or ": " in text or " #" in text or text[-1] == ":":
+        raise _Decline
+    return _plain(text)
+
+
+def _item(text: str) -> str:
+    """One item of a `[...]` list (split at commas, so a quoted item holds none)."""
+    if not text:
+        raise _Decline  # `[a,,b]` is an error and `[a,]` ends in a comma: YAML's job
+    if text[0] in "'\"":
+        return _quoted(text)
+    if text[0] in _STARTERS or _FLOW_SPECIAL.search(text):
+        raise _Decline
+    return _plain(text)
+
+
+def _quoted(text: str) -> str:
+    """A one-line quoted value without escapes: its text is what is between the quotes."""
+    quote, inner = text[0], text[1:-1]
+    if len(text) < 2 or text[-1] != quote:
+        raise _Decline
+    if quote == "'":
+        if "'" in inner.replace("''", ""):
+            raise _Decline
+        return inner.replace("''", "'")
+    if '"' in inner or "\\" in inner:
+        raise _Decline
+    return inner
+
+
+def _plain(text: str) -> str:
+    """A plain value that YAML reads as text, not as a number, true/false, null or merge."""
+    if not _is_text(text):
+        raise _Decline
+    return text
+
+
+def _is_text(plain: str) -> bool:
+    """Tell whether none of the loader's implicit types claims a plain scalar (it is str)."""
+    resolvers = _Loader.yaml_implicit_resolvers
+    # The loader's own table, looked up the way Resolver.resolve does: by first character,
+    # then the resolvers for any character (PyYAML registers none of those).
+    for group in (resolvers.get(plain[0]), resolvers.get(None)):
+        for _tag, regexp in group or ():
+            if regexp.match(plain):
+                return False
+    return True
