@@ -102,16 +102,17 @@ class ArticleViews:
     def article_view(self, article: Article) -> ArticleView:
         """Build the read-only view of one article for its page."""
         heading = article.more_from or article.source
+        text = article.text  # read from the article cache once, not once per field
         return ArticleView(
             url=self.url(article),
             title=article.title,
             kicker=article.kicker,
             dek=article.dek,
             section=article.section,
-            photo=photo(article.lead_image),
-            paragraphs=article.body,
+            photo=photo(text.lead_image),
+            paragraphs=text.body,
             # Safe only because markdown_body renders raw HTML in Markdown as text.
-            body_html=Markup(article.body_html) if article.body_html is not None else None,
+            body_html=Markup(text.body_html) if text.body_html is not None else None,
             source=self.source_link(article),
             when=self.when(article),
             original_url=article.url,
@@ -119,8 +120,10 @@ class ArticleViews:
             author=article.author,
             tags=self.tag_links(article),
             teasers=tuple(
-                TeaserView(t.label, t.title, t.section, t.summary, photo(t.image), t.sponsored)
-                for t in article.teasers
+                [
+                    TeaserView(t.label, t.title, t.section, t.summary, photo(t.image), t.sponsored)
+                    for t in text.teasers
+                ]
             ),
             teasers_heading=f"More from {heading}" if heading else "More stories",
             minutes=max(1, math.ceil(article.words / _WORDS_PER_MINUTE)),

@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
+from operator import itemgetter
 
 from markupsafe import Markup
 
@@ -37,6 +39,9 @@ from .views import (
 )
 
 NOT_FOUND_PATH = "404.html"
+_DAY = itemgetter(2)
+# How a listing shows an article: its item, the item's digest and the day it is listed under.
+Listed = tuple[ItemView, str, date]
 
 
 def _everything(_path: str) -> bool:
@@ -73,6 +78,7 @@ class PagePlan:
         self.views = ArticleViews(site, u)
         self.tags = self.views.tags
         self._days: dict[date, tuple[str, str, str]] = {}  # heading, URL, ISO date
+        self._listed: dict[str, Listed] = {}  # by article key
         self._day_index = {g.slug: i for i, g in enumerate(site.days)}
         self.view = SiteView(
             title=self.config.title,
@@ -183,17 +189,19 @@ class PagePlan:
         newer_day, older_day = self._day_neighbours(group) if kind == "day" else (None, None)
         feed = Link(f"{heading} (Atom)", self.urls.feed(feed_group)) if feed_group else None
         nav = {"home": "latest", "source": "sources", "tag": "tags", "day": "archive"}[kind]
+        listed = self._listed.get
         for number in range(1, pages + 1):
             if wanted is not None and not wanted(output_path(self.urls, url_of(number))):
                 continue
             shown = keys[(number - 1) * per_page : number * per_page]
-            articles = [self.site.by_key[k] for k in shown]
+            entries = [listed(k) or self._list(k) for k in shown]
             url = url_of(number)
             suffix = f" (page {number} of {pages})" if number > 1 else ""
             title = f"{heading}{suffix} — {self.config.title}"
             if kind == "home" and number == 1:
                 title = self.config.title
             description = intro or self.config.description or heading
+            paging = pager(number, pages, url_of)
             context: ListingContext = {
                 "site": self.view,
                 "head": self._head(title, description, url, nav=nav, feed=feed),
@@ -201,14 +209,19 @@ class PagePlan:
                 "heading": heading,
                 "intro": intro,
                 "feed": feed,
-                "days": self._day_blocks(articles),
-                "pager": pager(number, pages, url_of),
+                "days": self._day_blocks(entries),
+                "pager": paging,
                 "newer_day": newer_day,
                 "older_day": older_day,
             }
-            rest = {k: v for k, v in context.items() if k not in ("days", "site")}
-            version = digest(self._site_repr, rest, [self.views.item(a)[1] for a in articles])
-            lastmod = articles[0].date if articles else None
+            # All the page shows besides its items, as plain values (cheap to digest): the
+            # head's other fields are the same on every listing, covered by the site's repr.
+            links = [(link.label, link.url, link.current) for link in paging.links]
+            version = digest(self._site_repr, kind, heading, intro, title, description, url, nav,
+                             link_parts(feed), paging.newer, paging.older, links,
+                             link_parts(newer_day), link_parts(older_day),
+                             [e[1] for e in entries])  # fmt: skip
+            lastmod = self.site.by_key[shown[0]].date if shown else None
             path = output_path(self.urls, url)
             yield Page(path, url, f"{kind}.html", context, shown, version, lastmod)
 
@@ -298,19 +311,20 @@ class PagePlan:
             noindex=noindex,
         )
 
-    def _day_blocks(self, articles: Sequence[Article]) -> tuple[DayBlock, ...]:
+    def _list(self, key: str) -> Listed:
+        """How listings show an article (cached: it is on about five listings)."""
+        article = self.site.by_key[key]
+        item, version = self.views.item(article)
+        found = self._listed[key] = (item, version, article.date.date())
+        return found
+
+    def _day_blocks(self, entries: Sequence[Listed]) -> tuple[DayBlock, ...]:
         blocks: list[DayBlock] = []
-        run: list[ItemView] = []
-        days = [a.date.date() for a in articles]
-        for index, article in enumerate(articles):
-            run.append(self.views.item(article)[0])
-            day = days[index]
-            if index + 1 == len(articles) or days[index + 1] != day:
-                found = self._days.get(day)
-                if found is None:
-                    found = self._days[day] = (format_day(day), self.urls.day(day), str(day))
-                blocks.append(DayBlock(*found, tuple(run)))
-                run = []
+        for day, run in groupby(entries, _DAY):
+            found = self._days.get(day)
+            if found is None:
+                found = self._days[day] = (format_day(day), self.urls.day(day), str(day))
+            blocks.append(DayBlock(*found, tuple([e[0] for e in run])))
         return tuple(blocks)
 
     def _day_neighbours(self, group: Group | None) -> tuple[Link | None, Link | None]:

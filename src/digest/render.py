@@ -6,15 +6,21 @@ theme. Any template problem becomes a ContentError naming the template file and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
+from types import CodeType, TracebackType
+from typing import Any
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+try:  # MarkupSafe 3's C escaper of plain text; older versions' escape() is C code itself
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - depends on the installed MarkupSafe
+    _escape_inner = None  # type: ignore[assignment]
 
 from .config import Config
 from .errors import ContentError
@@ -26,10 +32,13 @@ from .views import ItemView
 
 THEME_DIR = Path(__file__).parent / "theme"
 ALL_TEMPLATES = "t:*"  # dependency on every template, for pages with dynamic includes
-# Templates get `item_card(item)`: the `item` macro of this template with its default
-# arguments, rendered once per article and reused on every listing that shows it.
+# Templates get `item_card(item)`, also written `item|card`: the `item` macro of this
+# template with its default arguments, rendered once per article and reused on every listing
+# that shows it. The filter is the cheaper call (a function call goes through Jinja's
+# `Context.call`, a filter is called directly), which counts on listings of 20 cards.
 CARD_TEMPLATE = "_macros.html"
 CARD_FUNCTION = "item_card"
+CARD_FILTER = "card"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,55 @@ class OutputFile:
     deps: frozenset[str]
 
 
+def _escape_output(value: object) -> str:
+    """Escape one `{{ }}` value of autoescaped template output (what Jinja's `escape` gives).
+
+    Compiled templates call `escape` on every value they print and only join the results,
+    so text need not become Markup on the way: skipping that wrapper (about 100 values a
+    page) takes 0.46 s off the 1.6 s of rendering a 10,000-article site.
+    """
+    if type(value) is str:
+        return _escape_inner(value)
+    if type(value) is Markup:
+        return value
+    return escape(value)
+
+
+class FastTemplate(jinja2.Template):
+    """A template whose printed values are escaped by `_escape_output`."""
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: jinja2.Environment,
+        code: CodeType,
+        globals: MutableMapping[str, Any],
+        uptodate: Callable[[], bool] | None = None,
+    ) -> jinja2.Template:
+        """Load compiled code, then point its `escape` at the faster one."""
+        template = super().from_code(environment, code, globals, uptodate)
+        if _escape_inner is not None:
+            # Every function of a compiled template (blocks, macros) shares this namespace
+            # and looks `escape` up there: only output goes through it (see the docstring).
+            template.root_render_func.__globals__["escape"] = _escape_output
+        return template
+
+
+class FastEnvironment(jinja2.Environment):
+    """An environment whose templates render with less overhead per page."""
+
+    template_class = FastTemplate
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain dict instead of a ChainMap over the environment's.
+
+        Jinja copies the map on every render and every `{% import %}`; with a ChainMap
+        that was a tenth of the render time. Environment globals are never changed after
+        templates load (Jinja's documented rule), so the copy cannot go stale.
+        """
+        return {**self.globals, **(d or {})}
+
+
 def make_environment(config: Config) -> jinja2.Environment:
     """Create the Jinja environment: site templates over the theme, strict and autoescaping."""
     theme = jinja2.FileSystemLoader(THEME_DIR / "templates")
@@ -54,14 +112,24 @@ def make_environment(config: Config) -> jinja2.Environment:
             jinja2.PrefixLoader({"theme": theme}),
         ]
     )
-    return jinja2.Environment(
+    env = FastEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A plain dict instead of the locked LRU cache: every page asks for its template,
+        # the one it extends and the macros it imports; a theme has a few dozen templates.
+        cache_size=-1,
     )
+
+    def card(item: ItemView) -> Markup:
+        # Uncached, for templates rendered without a Renderer (which puts its own here).
+        return env.get_template(CARD_TEMPLATE).module.item(item)  # type: ignore[attr-defined, no-any-return]
+
+    env.filters[CARD_FILTER] = card
+    return env
 
 
 def render_site(site: Site, env: jinja2.Environment) -> Iterator[OutputFile]:
@@ -101,6 +169,7 @@ class Renderer:
         # Keyed by URL; the view is kept to check that a hit shows the same item.
         self._cards: dict[str, tuple[ItemView, Markup]] = {}
         self._card_macro: Callable[[ItemView], Markup] | None = None
+        env.filters[CARD_FILTER] = self.item_card
 
     def render(self, page: Page) -> OutputFile:
         """Render one page into an output file with its dependencies."""
@@ -143,7 +212,9 @@ class Renderer:
         source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
         found = {f"t:{name}"}
         ast = self.env.parse(source, name)
-        if CARD_FUNCTION in jinja2.meta.find_undeclared_variables(ast):
+        if CARD_FUNCTION in jinja2.meta.find_undeclared_variables(ast) or any(
+            f.name == CARD_FILTER for f in ast.find_all(jinja2.nodes.Filter)
+        ):
             found |= self.template_deps(CARD_TEMPLATE)
         for ref in jinja2.meta.find_referenced_templates(ast):
             # A computed template name could be anything: depend on all templates.
