@@ -26,7 +26,7 @@ def _page_lines(text: str) -> list[str]:
     """Cut text into stripped lines the way a file is read: at \\n, \\r\\n or \\r."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [line.strip() for line in text.split("\n")]
+    return list(map(str.strip, text.split("\n")))
 
 
 def split_text(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Final
 
 from digest.split.phrases import (
@@ -32,13 +33,13 @@ from digest.split.phrases import (
     LEGAL_REASON,
     LEGAL_SEPARATORS,
     LEGAL_WORD_RE,
-    SLASH_CREDIT_RE,
     SOCIAL_WORDS,
     STAMP_LINE_RE,
     SUBSCRIBE_RE,
     TEASER_CLOSER_RE,
     TEASER_LINK_REASON,
     TIMESTAMP_RE,
+    is_slash_credit,
 )
 
 # Line kinds.  Kinds from BARRIER up are furniture, never story text; BARRIER to BOX stop
@@ -130,8 +131,9 @@ def is_prose(text: str, words: int, end: str, min_words: int) -> bool:
 
 def line_features(lines: Sequence[str], min_words: int) -> Lines:
     """Compute the features of every non-blank line; `min_words` is the shortest prose."""
-    index = [i for i, raw in enumerate(lines) if raw and not raw.isspace()]
-    texts = [lines[i].strip() for i in index]
+    stripped = list(map(str.strip, lines))
+    index = list(compress(range(len(stripped)), stripped))
+    texts = list(filter(None, stripped))
     count = len(texts)
     words = [0] * count
     kinds = [SHORT] * count
@@ -181,19 +183,7 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
                     shares.append(k)
             if n <= _HEADER_MAX_WORDS and (end == ":" or text.endswith(_HEAD_ENDINGS)):
                 heads.append(k)
-        elif (
-            text[-1] == ")"
-            or "ookie" in text
-            # credit and copyright patterns are anchored: only the head of the line counts
-            or text.find("redit", 0, _HEAD_CHARS) >= 0
-            or (
-                n <= _NOTICE_MAX_WORDS
-                and (
-                    text.find("©", 0, _HEAD_CHARS) >= 0
-                    or text.find("opyright", 0, _HEAD_CHARS) >= 0
-                )
-            )
-        ):
+        elif _may_be_notice(text, n):
             kind, reason = _long_notice(text, kind)
             if reason:
                 reasons[k] = reason
@@ -243,7 +233,7 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
     if n <= _DATELINE_MAX_WORDS and DATELINE_RE.match(low):
         return BOILER, DATELINE_REASON
     if ((n <= _CREDIT_MAX_WORDS and end != ".") or "credit" in low) and (
-        CREDIT_RE.match(low) or SLASH_CREDIT_RE.match(text) or low.endswith(CREDIT_SUFFIXES)
+        CREDIT_RE.match(low) or is_slash_credit(text) or low.endswith(CREDIT_SUFFIXES)
     ):
         return CREDIT, "photo credit"
     if text[-1] == ")" and _has_caption_tail(text, low):
@@ -276,6 +266,15 @@ def _may_subscribe(low: str) -> bool:
         or "inscrev" in low
         or "iscriv" in low
     )
+
+
+def _may_be_notice(text: str, n: int) -> bool:
+    """Cheap substring tests a long line must pass before `_long_notice` tries the patterns."""
+    if text[-1] == ")" or "ookie" in text:
+        return True
+    # credit and copyright patterns are anchored: only the head of the line counts
+    head = text[:_HEAD_CHARS]
+    return "redit" in head or (n <= _NOTICE_MAX_WORDS and ("©" in head or "opyright" in head))
 
 
 def _long_notice(text: str, kind: int) -> tuple[int, str]:
@@ -316,7 +315,9 @@ def _is_legal_row(low: str) -> bool:
 def _is_share_row(low: str) -> bool:
     """Tell whether a short line is a row of social network buttons."""
     names = low.replace("|", " ").replace("/", " ").split()
-    social = sum(1 for name in names if name.strip(".,:;·•") in SOCIAL_WORDS)
+    if len(names) < 2:
+        return False  # a row has two buttons at least
+    social = len([name for name in names if name.strip(".,:;·•") in SOCIAL_WORDS])
     return social >= 2 and 2 * social >= len(names)
 
 

@@ -33,9 +33,9 @@ from digest.split.phrases import (
     LEGAL_REASON,
     MONTH,
     PUBLISHED,
-    SLASH_CREDIT_RE,
     TEASER_CLOSER_RE,
     WEEKDAY,
+    is_slash_credit,
 )
 
 # The region finder's kinds for stock furniture and photo credits (named apart from ours).
@@ -140,18 +140,18 @@ _BREAK: Final = "[.!?][\"”'’]? "
 
 # A last sentence that is a promotional call to action ("Learn how ...", "Shop now").
 # News summaries end by reporting; advertising copy ends by telling the reader what to do.
-_CALL_TO_ACTION_RE: Final = re.compile(
+# (Only ever used inside the two patterns below, so it is kept as text, not compiled.)
+_CALL_TO_ACTION: Final = (
     r"(?:learn\s+(?:how|more|why|about)|find\s+out\s+more|discover\s+(?:how|more|why|the)"
     r"|shop\s+(?:now|the)|sign\s+up\s+(?:now|today|for)|get\s+started|book\s+(?:now|today)"
     r"|try\s+it\s+(?:free|now|today)|start\s+your\s+free|request\s+a\s+demo"
     r"|download\s+(?:now|the\s+app)|mehr\s+erfahren|erfahren\s+sie\s+(?:mehr|wie)"
     r"|entdecken\s+sie|découvrez|en\s+savoir\s+plus|descubr[ae]\s+(?:cómo|más)"
-    r"|más\s+información|saiba\s+(?:mais|como)|scopri\s+(?:di\s+più|come)|ontdek\s+(?:hoe|meer))\b",
-    re.IGNORECASE,
+    r"|más\s+información|saiba\s+(?:mais|como)|scopri\s+(?:di\s+più|come)|ontdek\s+(?:hoe|meer))\b"
 )
 # A call to action that opens the last sentence (nothing breaks after it): after a sentence
 # break, or at the start of a text of one sentence.
-_LAST_SENTENCE: Final = rf"(?={_CALL_TO_ACTION_RE.pattern})(?:(?!{_BREAK}).)*\Z"
+_LAST_SENTENCE: Final = rf"(?={_CALL_TO_ACTION})(?:(?!{_BREAK}).)*\Z"
 _LAST_CALL_RE: Final = re.compile(_BREAK + _LAST_SENTENCE, re.IGNORECASE | re.DOTALL)
 _ONLY_CALL_RE: Final = re.compile(_LAST_SENTENCE, re.IGNORECASE | re.DOTALL)
 # Credits the shared credit patterns miss: "Photograph: Jane Doe".
@@ -201,8 +201,16 @@ class Cue(NamedTuple):
     name: str = ""
 
 
+# The cues that carry no line-specific text are made once.
 _TEXT_CUE: Final = Cue(TEXT, "")
 _BYLINE_CUE: Final = Cue(BYLINE, "byline or dateline")
+_CREDIT_CUE: Final = Cue(CREDIT, "photo credit")
+_CREDIT_LINE_CUE: Final = Cue(CREDIT_LINE, "caption with photo credit")
+_SPONSOR_CUE: Final = Cue(SPONSOR, "sponsor label")
+_END_CUE: Final = Cue(END, "read-more link")
+_HEADING_CUE: Final = Cue(HEADING, "teaser list heading")
+_TOPIC_CUE: Final = Cue(CLOSER, TOPIC_REASON)
+_NOT_TEASERS_CUE: Final = Cue(CLOSER, "comments or share buttons")
 
 
 def classify(text: str, words: int, kind: int, reason: str) -> Cue:
@@ -239,9 +247,9 @@ def classify(text: str, words: int, kind: int, reason: str) -> Cue:
             if plain
             else _is_credit(text, low)
         ):
-            return Cue(CREDIT, "photo credit")
+            return _CREDIT_CUE
     elif _CREDIT_PREFIX_RE.match(low) or _has_credit_tail(text):
-        return Cue(CREDIT_LINE, "caption with photo credit")
+        return _CREDIT_LINE_CUE
     # A comment header or time stamp is never a headline, label or teaser.
     if reason and BARRIER <= kind <= BOX:
         return Cue(BOILER, reason)
@@ -252,7 +260,7 @@ def _is_credit(text: str, low: str) -> bool:
     """Tell whether a short text is a photo credit ("REUTERS/Name", "Photo: AP")."""
     return bool(
         CREDIT_RE.match(low)
-        or SLASH_CREDIT_RE.match(text)
+        or is_slash_credit(text)
         or low.endswith(CREDIT_SUFFIXES)
         or _MORE_CREDITS_RE.match(low)
     )
@@ -292,18 +300,18 @@ def _marker(text: str, low: str, barrier: bool) -> Cue | None:
         if name[:1].isupper() and not sentence_end(name):
             return Cue(MORE_FROM, "more from the source", name)
     if _SPONSOR_RE.match(low):
-        return Cue(SPONSOR, "sponsor label")
+        return _SPONSOR_CUE
     if TEASER_CLOSER_RE.match(low):
-        return Cue(END, "read-more link")
+        return _END_CUE
     heading = low.rstrip(" :")
     if heading in _LIST_HEADINGS:
-        return Cue(HEADING, "teaser list heading")
+        return _HEADING_CUE
     if heading in _TOPIC_HEADINGS:
-        return Cue(CLOSER, TOPIC_REASON)
+        return _TOPIC_CUE
     if barrier and BARRIER_RE.match(low):
         if _NOT_TEASERS_RE.match(low):
-            return Cue(CLOSER, "comments or share buttons")
-        return Cue(HEADING, "teaser list heading")
+            return _NOT_TEASERS_CUE
+        return _HEADING_CUE
     return None
 
 

@@ -9,7 +9,9 @@ the frozen `SplitResult`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import compress
 
 from digest.split._lines import BOX
 from digest.split.cues import Cue, classify
@@ -22,10 +24,11 @@ BOILERPLATE: str = "boilerplate"
 class Page:
     """Stripped page lines, their cues, and the role given to each non-blank line."""
 
-    __slots__ = ("_cues", "_kinds", "_reasons", "_words", "roles", "text")
+    __slots__ = ("_cues", "_kinds", "_reasons", "_words", "lines", "roles", "text")
 
     def __init__(self, text: list[str], region: Region) -> None:
         self.text = text
+        self.lines = list(compress(range(len(text)), text))  # the non-blank lines
         self.roles: dict[int, tuple[str, str]] = {}
         self._cues: dict[int, Cue] = {}
         self._words = region.words
@@ -59,8 +62,8 @@ class Page:
 
     def nonblank(self, lo: int, hi: int) -> list[int]:
         """Return the indices of non-blank lines in [lo, hi)."""
-        text = self.text
-        return [i for i in range(max(lo, 0), min(hi, len(text))) if text[i]]
+        lines = self.lines
+        return lines[bisect_left(lines, lo) : bisect_left(lines, hi)]
 
 
 @dataclass(slots=True)
@@ -127,7 +130,7 @@ class TeaserDraft:
             image=self.image.freeze(text),
             title=line_or_none(text, self.title),
             section=line_or_none(text, self.section),
-            summary=tuple(text[i] for i in self.summary),
+            summary=tuple([text[i] for i in self.summary]),
             sponsored=self.sponsored,
         )
 

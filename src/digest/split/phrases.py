@@ -344,3 +344,9 @@ SLASH_CREDIT_RE: Final = re.compile(
     rf"(?:{_CAPS}(?:\s{_NAME})*\s?[/|]\s?{_NAME}|(?:{_NAMES}|{_NAME})\s?[/|]\s?(?:{_CAPS}|{_NAMES}))"
     r"(?:\s?[/|]\s?[\w.'’ -]+)*$"
 )
+
+
+def is_slash_credit(text: str) -> bool:
+    """Tell whether a line is a credit like "REUTERS/Stringer" (SLASH_CREDIT_RE, original case)."""
+    # Every credit it matches has a slash or a bar: the substring tests spare most lines the match.
+    return ("/" in text or "|" in text) and SLASH_CREDIT_RE.match(text) is not None

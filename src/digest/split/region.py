@@ -17,9 +17,11 @@ when the title is known, and widened by a strong run close by when an inserted b
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import sub
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -82,6 +84,8 @@ _WRAP_SLACK: Final = 3
 _NO_WRAP: Final = 1 << 30
 # Short lines up to this many words inside the story are kept as subheadings or list items.
 _INNER_MAX_WORDS: Final = 20
+# What a barrier unit scores: no run of units crosses one.
+_BARRIER_SCORE: Final = -math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +123,6 @@ class _Units:
     __slots__ = ("end", "first", "kind", "stop", "words")
 
     def __init__(self, feats: Lines, min_words: int) -> None:
-        self.first: list[int] = []  # position of the unit's first line
-        self.stop: list[int] = []  # position after its last line
-        self.words: list[int] = []
-        self.kind: list[int] = []
-        self.end: list[str] = []
         index, texts, words, kinds, ends = (
             feats.index,
             feats.text,
@@ -131,46 +130,77 @@ class _Units:
             feats.kind,
             feats.ends,
         )
-        furniture = feats.reason  # lines with a reason never join a paragraph
+        # Only lines with no blank line between them can be one paragraph.
+        touching = [k for k, gap in enumerate(map(sub, index[1:], index)) if gap == 1]
+        joins = _joins(feats, touching) if touching else set()
+        if not joins:
+            # Every line is a paragraph of its own: the lines' features are the units'.
+            self.first: Sequence[int] = range(len(texts))  # position of the unit's first line
+            self.stop: Sequence[int] = range(1, len(texts) + 1)  # position after its last line
+            self.words: Sequence[int] = words
+            self.kind: Sequence[int] = kinds
+            self.end: Sequence[str] = ends
+            return
+        first: list[int] = []
+        stop: list[int] = []
+        unit_words: list[int] = []
+        unit_kinds: list[int] = []
+        unit_ends: list[str] = []
         count = len(texts)
-        width = _wrap_width(index, texts)
-        full = width * 3 // 4 if width else _NO_WRAP
         k = 0
         while k < count:
             j, total = k, words[k]
-            # A line followed directly by another is the same paragraph when the page is
-            # hard-wrapped and the line fills the width, or when the line stops
-            # mid-sentence and the next one goes on in lower case.
-            while (
-                j + 1 < count
-                and index[j + 1] == index[j] + 1
-                and j not in furniture
-                and j + 1 not in furniture
-                and (
-                    full <= len(texts[j]) <= width + _WRAP_SLACK
-                    or (not ends[j] and words[j] >= _WRAP_MIN_WORDS and texts[j + 1][:1].islower())
-                )
-            ):
+            while j in joins:
                 j += 1
                 total += words[j]
             kind = kinds[k]
             if j > k:
                 text = " ".join(texts[k : j + 1])
                 kind = PROSE if is_prose(text, total, ends[j], min_words) else SHORT
-            self.first.append(k)
-            self.stop.append(j + 1)
-            self.words.append(total)
-            self.kind.append(kind)
-            self.end.append(ends[j])
+            first.append(k)
+            stop.append(j + 1)
+            unit_words.append(total)
+            unit_kinds.append(kind)
+            unit_ends.append(ends[j])
             k = j + 1
+        self.first, self.stop, self.words, self.kind, self.end = (
+            first,
+            stop,
+            unit_words,
+            unit_kinds,
+            unit_ends,
+        )
 
 
-def _wrap_width(index: Sequence[int], texts: Sequence[str]) -> int:
-    """Return the width a hard-wrapped page was wrapped at, or 0 if it was not."""
+def _joins(feats: Lines, touching: Sequence[int]) -> set[int]:
+    """Return the positions of the lines that run on into the next line, among `touching`.
+
+    A line followed directly by another is the same paragraph when the page is hard-wrapped
+    and the line fills the width, or when the line stops mid-sentence and the next one goes
+    on in lower case.  Lines with a reason (furniture) never join a paragraph.
+    """
+    texts, words, ends, furniture = feats.text, feats.words, feats.ends, feats.reason
+    width = _wrap_width(texts, touching)
+    full = width * 3 // 4 if width else _NO_WRAP
+    return {
+        k
+        for k in touching
+        if k not in furniture
+        and k + 1 not in furniture
+        and (
+            full <= len(texts[k]) <= width + _WRAP_SLACK
+            or (not ends[k] and words[k] >= _WRAP_MIN_WORDS and texts[k + 1][:1].islower())
+        )
+    }
+
+
+def _wrap_width(texts: Sequence[str], touching: Sequence[int]) -> int:
+    """Return the width a hard-wrapped page was wrapped at, or 0 if it was not.
+
+    `touching` holds the positions of the lines followed directly by another line.
+    """
     lengths = sorted(
-        len(texts[j])
-        for j in range(len(texts) - 1)
-        if index[j + 1] == index[j] + 1 and _WRAP_MIN_CHARS <= len(texts[j]) <= _WRAP_MAX_CHARS
+        len(texts[j]) for j in touching if _WRAP_MIN_CHARS <= len(texts[j]) <= _WRAP_MAX_CHARS
     )
     if len(lengths) < _WRAP_MIN_LINES:
         return 0
@@ -181,55 +211,61 @@ def _wrap_width(index: Sequence[int], texts: Sequence[str]) -> int:
 
 
 def _scores(units: _Units, params: Params) -> list[float]:
-    """Score each unit: prose earns its words, other units cost more along a run."""
+    """Score each unit: prose earns its words, other units cost more along a run.
+
+    A barrier scores minus infinity: no best run holds one, and the run after it starts
+    afresh.
+    """
     kinds, words, ends = units.kind, units.words, units.end
     scores: list[float] = []
+    add = scores.append
     run = 0
-    last = len(kinds) - 1
     seen = 0  # words of prose ending like a sentence so far
     comments = 1.0  # what prose earns per word, once a comment thread has started
     listing = False  # inside the items of a list that a line ending in ':' announced
-    for k, kind in enumerate(kinds):
+    before = SHORT  # the kind of the unit before (the first unit has no prose before it)
+    following = [*kinds[1:], SHORT]  # the kind of the unit after (none after the last)
+    # (not strict: with no units at all, `following` still holds one kind)
+    for kind, after, n, end in zip(kinds, following, words, ends, strict=False):
         if kind == PROSE:
             run = 0
             share = comments
-            if ends[k]:
-                seen += words[k]
-            if (k == 0 or kinds[k - 1] != PROSE) and (k == last or kinds[k + 1] != PROSE):
+            if end:
+                seen += n
+            if before != PROSE and after != PROSE:
                 share *= params.lone_share
-            if not ends[k]:
+            if not end:
                 share *= params.open_share
-            scores.append(words[k] * share)
+            add(n * share)
         elif kind == SHORT and listing:
-            scores.append(words[k] * params.list_share)
+            add(n * params.list_share)
         else:
             run += 1
-            scores.append(-params.picture_cost if kind >= CREDIT else -params.run_cost * run)
+            if BARRIER <= kind <= BOX:
+                add(_BARRIER_SCORE)
+            else:
+                add(-params.picture_cost if kind >= CREDIT else -params.run_cost * run)
             # Comment markers after some prose start the thread: its posts read like prose.
             if kind == COMMENTS and seen >= _STORY_MIN_WORDS:
                 comments = params.comment_share
-        listing = (ends[k] == ":" and kind <= PROSE and words[k] >= _LIST_INTRO_WORDS) or (
+        listing = (end == ":" and kind <= PROSE and n >= _LIST_INTRO_WORDS) or (
             listing and kind == SHORT
         )
+        before = kind
     return scores
 
 
-def _best_run(
-    kinds: Sequence[int], scores: Sequence[float], lo: int, hi: int
-) -> tuple[int, int, float]:
-    """Return (first, last, sum) of the best-scoring run of units in [lo, hi), no barriers."""
-    best = (-1, -1, 0.0)
+def _best_run(scores: Sequence[float], lo: int, hi: int) -> tuple[int, int, float]:
+    """Return (first, last, sum) of the best-scoring run of units in [lo, hi) (no barriers)."""
+    first, last, best = -1, -1, 0.0
     start, total = lo, 0.0
-    for k in range(lo, hi):
-        if BARRIER <= kinds[k] <= BOX:
-            start, total = k + 1, 0.0
-            continue
+    for k, score in enumerate(scores[lo:hi], lo):
         if total <= 0.0:
             start, total = k, 0.0
-        total += scores[k]
-        if total > best[2]:
-            best = (start, k, total)
-    return best
+        total += score
+        if total > best:
+            first, last, best = start, k, total
+    return first, last, best
 
 
 def _widen(
@@ -246,7 +282,7 @@ def _widen(
     while changed:
         changed = False
         near = min(count, last + 2 + gap)
-        after = _best_run(kinds, scores, last + 1, min(count, near + 4 * gap))
+        after = _best_run(scores, last + 1, min(count, near + 4 * gap))
         if (
             0 <= after[0] < near
             and after[2] >= share * total
@@ -254,7 +290,7 @@ def _widen(
         ):
             last, total, changed = after[1], total + after[2], True
         near = max(floor, first - gap - 1)
-        before = _best_run(kinds, scores, max(floor, near - 4 * gap), first)
+        before = _best_run(scores, max(floor, near - 4 * gap), first)
         if (
             before[0] >= 0
             and before[1] >= near
@@ -289,7 +325,7 @@ def find_region(
     feats = line_features(lines, params.min_words)
     units = _Units(feats, params.min_words)
     scores = _scores(units, params)
-    best = _best_run(units.kind, scores, 0, len(scores))
+    best = _best_run(scores, 0, len(scores))
     if best[0] < 0:
         return _region(feats, units, 0, -1)
     # The story starts after the headline, unless what follows the headline is much weaker
@@ -298,7 +334,7 @@ def find_region(
     headline = _title_position(feats, title)
     if headline >= 0:
         after = bisect_right(units.first, headline)
-        anchored = _best_run(units.kind, scores, after, len(scores))
+        anchored = _best_run(scores, after, len(scores))
         if anchored[0] >= 0 and anchored[2] >= _ANCHOR_SHARE * best[2]:
             best, floor = anchored, after
     first, last = _widen(units.kind, scores, best, floor, params)
@@ -308,28 +344,32 @@ def find_region(
 def _region(feats: Lines, units: _Units, first: int, last: int) -> Region:
     """Build the Region for units [first, last], labelling what is left out."""
     index, reason = feats.index, feats.reason
+    kinds, starts, stops = units.kind, units.first, units.stop
     paragraphs: list[tuple[int, ...]] = []
     reasons: dict[int, str] = {}
     after_colon = in_box = False
     for u in range(first, last + 1):
-        kind = units.kind[u]
+        kind = kinds[u]
         if kind == PROSE:
             in_box = False
-        elif kind == BOX:
+            paragraphs.append(index[starts[u] : stops[u]])
+            after_colon = units.end[u] == ":"
+            continue
+        if kind == BOX:
             in_box = True
         # Short lines inside the story are subheadings, or the items of a list when they
         # follow a sentence ending in ':', unless they are the links of an inserted box.
-        if kind == PROSE or (
+        if (
             kind == SHORT
             and not in_box
-            and units.first[u] not in reason
+            and starts[u] not in reason
             and (after_colon or units.words[u] <= _INNER_MAX_WORDS)
         ):
-            paragraphs.append(tuple(index[units.first[u] : units.stop[u]]))
-            after_colon = units.end[u] == ":" or (after_colon and kind == SHORT)
+            paragraphs.append(index[starts[u] : stops[u]])
+            after_colon = after_colon or units.end[u] == ":"
         else:
             why = "link in a box inside the story" if in_box else "short line inside story"
-            for k in range(units.first[u], units.stop[u]):
+            for k in range(starts[u], stops[u]):
                 reasons[index[k]] = reason.get(k) or why
     if not paragraphs:
         reasons.clear()  # no story: nothing lies inside one

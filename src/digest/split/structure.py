@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from digest.split.cues import (
     CREDIT,
@@ -71,18 +72,20 @@ def assemble(
     body = _cut_end(page, body, max(region.end, head_end), repeats)
     body_end = body[-1][-1] if body else head_end - 1
     roles = page.roles
-    roles.update(dict.fromkeys([i for para in body for i in para], _BODY))
+    roles.update(dict.fromkeys(chain.from_iterable(body), _BODY))
     # The region gave every line inside it that is no story text its reason.
     for i, why in region.reasons.items():
         if head_end <= i <= body_end and i not in roles:
             page.boiler(i, why)
     # Most paragraphs are one line: joining is for hard-wrapped ones.
-    paragraphs = tuple(text[p[0]] if len(p) == 1 else " ".join(text[i] for i in p) for p in body)
+    paragraphs = tuple(
+        [text[p[0]] if len(p) == 1 else " ".join([text[i] for i in p]) for p in body]
+    )
     tail = read_tail(page, page.nonblank(body_end + 1, len(text)), header.image, repeats)
     story = Story(
         title=line_or_none(text, header.title),
         dek=line_or_none(text, header.dek),
-        kicker=tuple(text[i] for i in header.kicker),
+        kicker=tuple([text[i] for i in header.kicker]),
         section=line_or_none(text, header.section),
         lead_image=header.image.freeze(text),
         body=paragraphs,
@@ -91,7 +94,7 @@ def assemble(
     return SplitResult(
         story=story,
         more_from=_more_from(page, tail.more_from),
-        teasers=tuple(t.freeze(text, first_line) for t in tail.teasers),
+        teasers=tuple([t.freeze(text, first_line) for t in tail.teasers]),
         boilerplate=boilerplate,
         labels=labels,
     )
@@ -324,16 +327,15 @@ def _repeats(page: Page, header: _Header) -> dict[str, str]:
 
 def _labels(page: Page, first_line: int) -> tuple[tuple[LineLabel, ...], tuple[Boilerplate, ...]]:
     """Return one label per non-blank line, and the boilerplate among them, in line order."""
-    get = page.roles.get
+    get, text = page.roles.get, page.text
     unplaced = (BOILERPLATE, _NOT_PLACED)
     labels: list[LineLabel] = []
     boilerplate: list[Boilerplate] = []
-    for i, line in enumerate(page.text):
-        if line:
-            role, reason = get(i, unplaced)
-            labels.append(LineLabel(i + first_line, line, role, reason))
-            if role == BOILERPLATE:
-                boilerplate.append(Boilerplate(i + first_line, line, reason))
+    for i in page.lines:
+        role, reason = get(i, unplaced)
+        labels.append(LineLabel(i + first_line, text[i], role, reason))
+        if role == BOILERPLATE:
+            boilerplate.append(Boilerplate(i + first_line, text[i], reason))
     return tuple(labels), tuple(boilerplate)
 
 

@@ -175,7 +175,9 @@ class _TailReader:
         if self.lead_open and self._lead_credit(kind, i):
             return
         self.lead_open = False
-        if kind == MORE_FROM:
+        if kind == TEXT:  # by far the most common kind: tested first
+            self._text(k, i)
+        elif kind == MORE_FROM:
             self.close()
             self.active = True
             if self.tail.more_from < 0:
@@ -210,8 +212,6 @@ class _TailReader:
             cur = self._open_image(i)
             cur.image.credit_line = i
             page.put(i, cur.role("credit_line"), "caption with photo credit")
-        elif kind == TEXT:
-            self._text(k, i)
         else:
             page.boiler(i, page.cue(i).reason)
 
@@ -257,7 +257,7 @@ class _TailReader:
     def _new(self, i: int) -> TeaserDraft:
         """Close the current teaser and open the next one at line `i`."""
         self.close()
-        cur = self.cur = TeaserDraft(number=len(self.tail.teasers), first=i)
+        cur = self.cur = TeaserDraft(len(self.tail.teasers), i)
         cur.sponsored = self.pending_sponsor
         self.pending_sponsor = False
         return cur
