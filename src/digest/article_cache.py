@@ -129,9 +129,10 @@ def _codec(hint: Any) -> tuple[Convert, Convert]:
     raise TypeError(f"no cache codec for {hint!r}")
 
 
-def _dataclass_codec(cls: type[Any]) -> tuple[Convert, Convert]:
+def _row_codec(cls: type[Any], skip: str | None = None) -> tuple[list[str], Convert, Convert]:
+    """Field names of a dataclass (but `skip`) and converters between a value and a row."""
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = [f.name for f in dataclasses.fields(cls) if f.name != skip]
     codecs = [_codec(hints[name]) for name in names]
     # Most fields are plain text or numbers: convert only the others.
     special = [(i, enc, dec) for i, (enc, dec) in enumerate(codecs) if enc is not _same]
@@ -142,14 +143,19 @@ def _dataclass_codec(cls: type[Any]) -> tuple[Convert, Convert]:
             row[i] = enc(row[i])
         return row
 
-    def decode(row: list[Any]) -> Any:
+    def decode(row: list[Any]) -> list[Any]:
         if len(row) != len(names):
             raise ValueError(f"{cls.__name__}: {len(row)} values for {len(names)} fields")
         for i, _enc, dec in special:
             row[i] = dec(row[i])
-        return cls(*row)
+        return row
 
-    return encode, decode
+    return names, encode, decode
+
+
+def _dataclass_codec(cls: type[Any]) -> tuple[Convert, Convert]:
+    _names, encode, decode = _row_codec(cls)
+    return encode, lambda row: cls(*decode(row))
 
 
 _CODECS: dict[type[Any], tuple[Convert, Convert]] = {}
@@ -164,23 +170,10 @@ def _codec_of(cls: type[Any]) -> tuple[Convert, Convert]:
 
 def _light_codec() -> tuple[Callable[[Article], list[Any]], Callable[[list[Any], Any], Article]]:
     """Encode an article without its text; decode a row plus the text (or its place)."""
-    hints = typing.get_type_hints(Article)
-    names = [f.name for f in dataclasses.fields(Article) if f.name != "content"]
-    codecs = [_codec(hints[name]) for name in names]
-    special = [(i, enc, dec) for i, (enc, dec) in enumerate(codecs) if enc is not _same]
-
-    def encode(value: Article) -> list[Any]:
-        row = [getattr(value, name) for name in names]
-        for i, enc, _dec in special:
-            row[i] = enc(row[i])
-        return row
+    names, encode, decode_row = _row_codec(Article, skip="content")
 
     def decode(row: list[Any], content: Any) -> Article:
-        if len(row) != len(names):
-            raise ValueError(f"Article: {len(row)} values for {len(names)} fields")
-        for i, _enc, dec in special:
-            row[i] = dec(row[i])
-        fields = dict(zip(names, row, strict=True))
+        fields = dict(zip(names, decode_row(row), strict=True))
         return Article(content=content, **fields)
 
     return encode, decode
