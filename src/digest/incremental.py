@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,8 @@ from . import __version__
 from .config import Config
 from .errors import Problem
 from .load import CONTENT_SUFFIXES, is_ignored_name, not_an_article
-from .state import FORMAT, cache_dir, digest_of
+from .output import is_settled
+from .state import FORMAT, BuildState, InputRecord, cache_dir, digest_of, stamp_of
 
 if TYPE_CHECKING:
     import jinja2
@@ -120,3 +122,68 @@ def keep_compiled_templates(env: jinja2.Environment, root: Path, code: str) -> N
     except OSError:
         return  # a read-only site: templates are compiled on every build, as without this
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder), prefix + "%s.cache")
+
+
+def nothing_changed(
+    old: BuildState,
+    scan: Scan,
+    settings: str,
+    out_dir: Path,
+    now: datetime,
+    touched: Sequence[tuple[str, str, os.stat_result]] | None = None,
+) -> bool:
+    """Tell whether the last build's output is still exactly what a build would make."""
+    if old.settings != settings or len(old.sources) != len(scan.sources):
+        return False
+    if old.recheck_ns is not None and now.timestamp() * 1e9 >= old.recheck_ns:
+        return False  # a scheduled article is due
+    for _path, rel, st in scan.sources if touched is None else touched:
+        record = old.sources.get(rel)
+        if record is None or record.stamp != stamp_of(st):
+            return False
+    if old.inputs.keys() != scan.inputs.keys() or any(
+        old.inputs[path].stamp != stamp_of(st) for path, st in scan.inputs.items()
+    ):
+        return False
+    if not is_settled(out_dir):
+        return False
+    return touched is not None or _outputs_intact(old, out_dir)
+
+
+def _outputs_intact(old: BuildState, out_dir: Path) -> bool:
+    base = str(out_dir)
+    for rel, record in old.outputs.items():
+        try:
+            st = os.stat(os.path.join(base, rel))
+        except OSError:
+            return False
+        if st.st_size != record.stamp.size or st.st_mtime_ns != record.stamp.mtime_ns:
+            return False
+    return True
+
+
+def same_digests(before: Mapping[str, InputRecord], after: Mapping[str, InputRecord]) -> bool:
+    """Tell whether the same template and static files hold the same bytes."""
+    return before.keys() == after.keys() and all(
+        before[path].digest == record.digest for path, record in after.items()
+    )
+
+
+def input_records(scan: Scan, old: BuildState | None) -> dict[str, InputRecord]:
+    """Stamp and digest of every template and static file (digests reused when unchanged)."""
+    known = old.inputs if old is not None else {}
+    records = {}
+    for path, st in scan.inputs.items():
+        stamp = stamp_of(st)
+        record = known.get(path)
+        if record is None or record.stamp != stamp:
+            record = read_record(Path(path))
+        records[path] = record
+    return records
+
+
+def read_record(path: Path) -> InputRecord:
+    """Stamp and digest of a file, read now."""
+    with open(path, "rb") as f:
+        stamp = stamp_of(os.fstat(f.fileno()))
+        return InputRecord(stamp, hashlib.sha1(f.read()).hexdigest())

@@ -16,11 +16,9 @@ always gives the output a clean build would give:
 from __future__ import annotations
 
 import gc
-import hashlib
-import os
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,15 +27,24 @@ from zoneinfo import ZoneInfo
 
 from .config import Config
 from .errors import BuildFailed, ContentError, Problem
-from .incremental import Scan, code_digest, keep_compiled_templates, scan_inputs, settings_digest
-from .output import Stage, is_settled, list_files
+from .incremental import (
+    Scan,
+    code_digest,
+    input_records,
+    keep_compiled_templates,
+    nothing_changed,
+    read_record,
+    same_digests,
+    scan_inputs,
+    settings_digest,
+)
+from .output import Stage, list_files
 from .state import (
     BuildState,
     InputRecord,
     load_state,
     prune_states,
     save_state,
-    stamp_of,
     state_path,
 )
 
@@ -212,7 +219,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
     # A session's own folder needs no look at every output file (only its builds write
     # there), nor its sources at every file (the watcher named the ones to look at).
     touched = session.touched if session is not None and warm is not None else None
-    if old is not None and _nothing_changed(old, scan, settings, out_dir, now, touched):
+    if old is not None and nothing_changed(old, scan, settings, out_dir, now, touched):
         if session is not None:
             session.settled()
         return BuildReport(
@@ -255,7 +262,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
     warnings = _raise_errors(loaded.problems, options.strict)
     site = loaded.site
     structure = old.structure if quick and old is not None else structure_digest(site)
-    inputs = _input_records(scan, old)
+    inputs = input_records(scan, old)
     env, renderer, env_kept = _environment(config, settings, inputs, session, code)
     stage = Stage(out_dir)
     same_plan = old is not None and old.settings == settings and old.structure == structure
@@ -267,7 +274,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
         dirty = None
         if same_plan and session is not None and env_kept:
             dirty = session.dirty(warm, files.records)
-        if same_plan and dirty is None and old is not None and _same_digests(old.inputs, inputs):
+        if same_plan and dirty is None and old is not None and same_digests(old.inputs, inputs):
             dirty = pages_with_articles(maker, changed_articles(old.sources, files.records))
         elif same_plan and dirty is None:
             dirty = dirty_outputs(maker)
@@ -276,7 +283,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
         else:
             make_all(maker, jobs, made, lambda n: progress.tick("pages", n))
         for rel, source in static_files(config):
-            record = inputs.get(str(source)) or _read_record(source)
+            record = inputs.get(str(source)) or read_record(source)
             made.add(rel, *maker.make_static(rel, source, record.digest))
     except ContentError as exc:
         stage.discard()
@@ -375,68 +382,3 @@ def _raise_errors(problems: tuple[Problem, ...], strict: bool) -> tuple[Problem,
     if any(p.severity == "error" for p in found):
         raise BuildFailed(found)
     return found
-
-
-def _nothing_changed(
-    old: BuildState,
-    scan: Scan,
-    settings: str,
-    out_dir: Path,
-    now: datetime,
-    touched: Sequence[tuple[str, str, os.stat_result]] | None = None,
-) -> bool:
-    """Tell whether the last build's output is still exactly what a build would make."""
-    if old.settings != settings or len(old.sources) != len(scan.sources):
-        return False
-    if old.recheck_ns is not None and now.timestamp() * 1e9 >= old.recheck_ns:
-        return False  # a scheduled article is due
-    for _path, rel, st in scan.sources if touched is None else touched:
-        record = old.sources.get(rel)
-        if record is None or record.stamp != stamp_of(st):
-            return False
-    if old.inputs.keys() != scan.inputs.keys() or any(
-        old.inputs[path].stamp != stamp_of(st) for path, st in scan.inputs.items()
-    ):
-        return False
-    if not is_settled(out_dir):
-        return False
-    return touched is not None or _outputs_intact(old, out_dir)
-
-
-def _outputs_intact(old: BuildState, out_dir: Path) -> bool:
-    base = str(out_dir)
-    for rel, record in old.outputs.items():
-        try:
-            st = os.stat(os.path.join(base, rel))
-        except OSError:
-            return False
-        if st.st_size != record.stamp.size or st.st_mtime_ns != record.stamp.mtime_ns:
-            return False
-    return True
-
-
-def _same_digests(before: Mapping[str, InputRecord], after: Mapping[str, InputRecord]) -> bool:
-    """Tell whether the same template and static files hold the same bytes."""
-    return before.keys() == after.keys() and all(
-        before[path].digest == record.digest for path, record in after.items()
-    )
-
-
-def _input_records(scan: Scan, old: BuildState | None) -> dict[str, InputRecord]:
-    """Stamp and digest of every template and static file (digests reused when unchanged)."""
-    known = old.inputs if old is not None else {}
-    records = {}
-    for path, st in scan.inputs.items():
-        stamp = stamp_of(st)
-        record = known.get(path)
-        if record is None or record.stamp != stamp:
-            record = _read_record(Path(path))
-        records[path] = record
-    return records
-
-
-def _read_record(path: Path) -> InputRecord:
-    """Stamp and digest of a file, read now."""
-    with open(path, "rb") as f:
-        stamp = stamp_of(os.fstat(f.fileno()))
-        return InputRecord(stamp, hashlib.sha1(f.read()).hexdigest())
