@@ -131,6 +131,25 @@ class PagePlan:
         if want(NOT_FOUND_PATH):
             yield self.not_found()
 
+    def first_shown(self) -> dict[str, int]:
+        """Output path of each article and listing page -> site position of its first article.
+
+        Workers split the pages by this position, so that each shows (and renders the
+        listing entries of) mostly its own part of the articles.
+        """
+        site, urls, per_page = self.site, self.urls, self.config.per_page
+        found = {output_path(urls, self.views.url(a)): i for i, a in enumerate(site.articles)}
+        position = site.position
+        found.update(
+            (output_path(urls, urls.home(n + 1)), n * per_page)
+            for n in range(math.ceil(len(site.articles) / per_page))
+        )
+        for group in (*site.sources, *site.tags, *site.days):
+            for n in range(math.ceil(len(group.keys) / per_page)):
+                first = group.keys[n * per_page]
+                found[output_path(urls, urls.group(group, n + 1))] = position[first]
+        return found
+
     def article_url(self, article: Article) -> str:
         """An article's URL (cached: every listing and neighbour links to it)."""
         return self.views.url(article)

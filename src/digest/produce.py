@@ -241,15 +241,25 @@ def _share(
     shares: int,
     counter: Synchronized[int] | None,
     tick: Callable[[int], None],
+    firsts: dict[str, int] | None = None,
 ) -> list[_Result]:
-    """Plan and make every `shares`-th page of the plan, starting at `share`."""
+    """Plan and make one share of the plan's pages.
+
+    With `firsts` (output path -> site position of the first article a page shows), pages
+    showing articles go to the share of that position: each worker then renders the
+    listing entries of mostly its own part of the articles, not of all of them. Other
+    pages (feeds, indexes) take turns, as do all pages without `firsts`.
+    """
     seq = itertools.count()
     current = [-1]
+    size = max(1, len(maker.site.articles))
+    position = (firsts or {}).get
 
-    def wanted(_path: str) -> bool:
+    def wanted(path: str) -> bool:
         # The plan asks once per page, in plan order: the count is the page's position.
         number = next(seq)
-        if number % shares == share:
+        at = position(path)
+        if (number % shares if at is None else at * shares // size) == share:
             current[0] = number
             return True
         return False
@@ -269,13 +279,13 @@ def _share(
 # What forked workers render: set just before the pool starts, read only by the workers.
 # The plan is made once, before forking: each worker fills its caches (views, rendered
 # cards) once for all the shares it takes.
-_JOB: list[tuple[Maker, PagePlan, int, Synchronized[int]]] = []
+_JOB: list[tuple[Maker, PagePlan, int, Synchronized[int], dict[str, int]]] = []
 
 
 def _work(share: int) -> list[_Result] | Problem:
-    maker, plan, shares, counter = _JOB[0]
+    maker, plan, shares, counter, firsts = _JOB[0]
     try:
-        return _share(maker, plan, share, shares, counter, lambda _n: None)
+        return _share(maker, plan, share, shares, counter, lambda _n: None, firsts)
     except ContentError as exc:  # its arguments do not survive pickling: send the problem
         return exc.problem
 
@@ -287,7 +297,7 @@ def _in_workers(
 
     shares = jobs * SHARES_PER_JOB
     counter = shared_counter()
-    _JOB[:] = [(maker, plan, shares, counter)]
+    _JOB[:] = [(maker, plan, shares, counter, plan.first_shown())]
     try:
         with pool(jobs) as workers:
             pending = workers.map_async(_work, range(shares))
