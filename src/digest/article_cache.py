@@ -68,14 +68,26 @@ def encode_line(key: str, digest: str, mtime_ns: int | None, parsed: Parsed) -> 
         return None
 
 
-def _text_start(line: bytes) -> int:
-    """Where the text part of a cache line starts (after its fourth tab); -1 if damaged."""
-    at = -1
+def _fields(data: bytes, start: int, stop: int) -> tuple[str, str, str, int] | None:
+    """Key, digest, mtime and text offset (from `start`) of line `data[start:stop]`, or None."""
+    tabs = []
+    at = start - 1
     for _ in range(4):
-        at = line.find(b"\t", at + 1)
+        at = data.find(b"\t", at + 1, stop)
         if at < 0:
-            return -1
-    return at + 1
+            return None
+        tabs.append(at)
+    try:
+        quoted = data[start : tabs[0]]
+        if b"\\" in quoted or quoted[:1] != b'"' or quoted[-1:] != b'"':
+            key = json.loads(quoted)  # escapes (or damage): JSON knows them all
+        else:
+            key = quoted[1:-1].decode("utf-8")
+        digest = data[tabs[0] + 1 : tabs[1]].decode("ascii")
+        mtime = data[tabs[1] + 1 : tabs[2]].decode("ascii")
+    except ValueError:
+        return None
+    return (key, digest, mtime, tabs[3] + 1 - start) if isinstance(key, str) else None
 
 
 def _decode_head(head: bytes, content: Callable[[], Any]) -> Parsed:
@@ -100,9 +112,10 @@ def decode_text(data: bytes) -> ArticleText:
 
 def decode_line(line: bytes) -> Parsed:
     """The parse stored in a whole cache line, text included; ValueError or TypeError if damaged."""
-    start = _text_start(line)
-    if start < 0:
+    fields = _fields(line, 0, len(line))
+    if fields is None:
         raise ValueError("damaged cache line: too few fields")
+    start = fields[3]
     return _decode_head(line[: start - 1], lambda: decode_text(line[start:]))
 
 
@@ -203,26 +216,10 @@ class ArticleCache:
         return base  # a torn last line is dropped: that file is parsed again
 
     def _index_line(self, data: bytes, offset: int, stop: int, base: int) -> None:
-        tabs = []
-        at = offset - 1
-        for _ in range(4):
-            at = data.find(b"\t", at + 1, stop)
-            if at < 0:
-                return
-            tabs.append(at)
-        try:
-            quoted = data[offset : tabs[0]]
-            if b"\\" in quoted or quoted[:1] != b'"' or quoted[-1:] != b'"':
-                key = json.loads(quoted)  # escapes (or damage): JSON knows them all
-            else:
-                key = quoted[1:-1].decode("utf-8")
-            digest = data[tabs[0] + 1 : tabs[1]].decode("ascii")
-            mtime = data[tabs[1] + 1 : tabs[2]].decode("ascii")
-        except ValueError:
-            return
-        if isinstance(key, str):
-            size, text_at = stop + 1 - offset, tabs[3] + 1 - offset
-            self._index[key] = (digest, mtime, base + offset, size, text_at)
+        fields = _fields(data, offset, stop)
+        if fields is not None:
+            key, digest, mtime, text_at = fields
+            self._index[key] = (digest, mtime, base + offset, stop + 1 - offset, text_at)
 
     def _header(self) -> bytes:
         return json.dumps({"format": FORMAT, "fingerprint": self.fingerprint}).encode() + b"\n"
@@ -275,8 +272,9 @@ class ArticleCache:
 
     def add(self, key: str, line: bytes) -> Parsed:
         """Append a line made by `encode_line` (unless the cache cannot be written); decode it."""
-        digest, mtime = (part.decode("ascii") for part in line.split(b"\t", 3)[1:3])
-        text_at = _text_start(line)
+        fields = _fields(line, 0, len(line))
+        assert fields is not None, "a line made by encode_line"
+        _key, digest, mtime, text_at = fields
         try:
             fd = self._file()
             if self.error is not None:
