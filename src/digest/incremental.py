@@ -27,7 +27,15 @@ from .config import Config
 from .errors import Problem
 from .load import CONTENT_SUFFIXES, is_ignored_name, not_an_article
 from .output import is_settled
-from .state import FORMAT, BuildState, InputRecord, cache_dir, digest_of, stamp_of
+from .state import (
+    FORMAT,
+    BuildState,
+    InputRecord,
+    cache_dir,
+    digest_of,
+    stamp_of,
+    still_written,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -152,14 +160,7 @@ def nothing_changed(
 
 def _outputs_intact(old: BuildState, out_dir: Path) -> bool:
     base = str(out_dir)
-    for rel, record in old.outputs.items():
-        try:
-            st = os.stat(os.path.join(base, rel))
-        except OSError:
-            return False
-        if st.st_size != record.stamp.size or st.st_mtime_ns != record.stamp.mtime_ns:
-            return False
-    return True
+    return all(still_written(base, rel, record.stamp) for rel, record in old.outputs.items())
 
 
 def same_digests(before: Mapping[str, InputRecord], after: Mapping[str, InputRecord]) -> bool:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +31,7 @@ from .model import Site
 from .output import Stage
 from .pages import Page, PagePlan, output_path
 from .render import ALL_TEMPLATES, Renderer
-from .state import OutputRecord, Stamp, digest_of, stamp_of
+from .state import OutputRecord, Stamp, digest_of, still_written
 
 # Below this many pages a worker pool costs more than it saves (see bench/README.md).
 PARALLEL_PAGES_MIN = 500
@@ -75,6 +74,7 @@ class Maker:
         self.digests = digests  # article key -> digest of its file
         self.old = old
         self.stage = stage
+        self._out = str(stage.out_dir)
         self._sets: dict[tuple[str, ...], str] = {}
 
     def templates_digest(self, names: tuple[str, ...]) -> str:
@@ -107,12 +107,7 @@ class Maker:
 
     def on_disk(self, path: str, stamp: Stamp) -> bool:
         """Tell whether the output file is still as written (not changed or deleted by hand)."""
-        if self.stage.fresh:
-            return False
-        try:
-            return stamp_of(os.stat(os.path.join(self.stage.out_dir, path))) == stamp
-        except OSError:
-            return False
+        return not self.stage.fresh and still_written(self._out, path, stamp)
 
     def make(self, page: Page, force: bool) -> tuple[OutputRecord, bool, bool]:
         """Render and stage a page unless it is current: (record, written?, rendered?)."""
@@ -157,22 +152,12 @@ def pages_with_articles(maker: Maker, changed: set[str]) -> set[str]:
     Valid only with unchanged settings, structure, templates and static files: every other
     page's key is then unchanged, which saves working out 10,000 keys to find ten pages.
     """
-    base = str(maker.stage.out_dir)
-    found = set()
-    for path, rec in maker.old.items():
-        if rec.static is not None:
-            continue
-        if not changed.isdisjoint(rec.articles):
-            found.add(path)
-            continue
-        try:
-            st = os.stat(os.path.join(base, path))
-        except OSError:
-            found.add(path)
-            continue
-        if st.st_size != rec.stamp.size or st.st_mtime_ns != rec.stamp.mtime_ns:
-            found.add(path)
-    return found
+    return {
+        path
+        for path, rec in maker.old.items()
+        if rec.static is None
+        and (not changed.isdisjoint(rec.articles) or not maker.on_disk(path, rec.stamp))
+    }
 
 
 def make_some(maker: Maker, dirty: set[str], made: Made) -> None:

@@ -92,6 +92,15 @@ def stamp_of(stat: os.stat_result) -> Stamp:
     return Stamp(stat.st_size, stat.st_mtime_ns)
 
 
+def still_written(folder: str, rel: str, stamp: Stamp) -> bool:
+    """Tell whether the file `rel` below `folder` is there with this stamp (not edited since)."""
+    try:
+        st = os.stat(os.path.join(folder, rel))
+    except OSError:
+        return False
+    return st.st_size == stamp.size and st.st_mtime_ns == stamp.mtime_ns
+
+
 def cache_dir(root: Path) -> Path:
     """The folder holding build state and caches for a site."""
     return root / CACHE_DIR
