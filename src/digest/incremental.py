@@ -163,6 +163,19 @@ def _outputs_intact(old: BuildState, out_dir: Path) -> bool:
     return all(still_written(base, rel, record.stamp) for rel, record in old.outputs.items())
 
 
+def changed_articles(
+    before: Mapping[str, InputRecord], after: Mapping[str, InputRecord]
+) -> set[str]:
+    """Keys of article files whose digest changed, appeared or disappeared."""
+    found = {
+        key
+        for key, r in after.items()
+        if (old := before.get(key)) is None or old.digest != r.digest
+    }
+    found.update(key for key in before if key not in after)
+    return found
+
+
 def same_digests(before: Mapping[str, InputRecord], after: Mapping[str, InputRecord]) -> bool:
     """Tell whether the same template and static files hold the same bytes."""
     return before.keys() == after.keys() and all(

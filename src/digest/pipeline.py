@@ -29,6 +29,7 @@ from .config import Config
 from .errors import BuildFailed, ContentError, Problem
 from .incremental import (
     Scan,
+    changed_articles,
     code_digest,
     input_records,
     keep_compiled_templates,
@@ -235,7 +236,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
     from .article_cache import CacheDamaged
     from .produce import Made, Maker, dirty_outputs, make_all, make_some, pages_with_articles
     from .render import static_files
-    from .session import Warm, changed_articles, now_ns, settle
+    from .session import Warm, now_ns, settle
     from .sources import load_articles, structure_digest
 
     jobs = options.jobs or _default_jobs()

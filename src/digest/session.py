@@ -34,7 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .incremental import Scan, code_digest, keep_compiled_templates, scan_inputs
+from .incremental import (
+    Scan,
+    changed_articles,
+    code_digest,
+    keep_compiled_templates,
+    scan_inputs,
+)
 from .state import (
     RACY_WINDOW,
     BuildState,
@@ -256,19 +262,6 @@ def settle(records: Mapping[str, InputRecord], built_ns: int) -> dict[str, Input
 def now_ns() -> int:
     """The time a build's stamps are judged against."""
     return time.time_ns()
-
-
-def changed_articles(
-    before: Mapping[str, InputRecord], after: Mapping[str, InputRecord]
-) -> set[str]:
-    """Keys of article files whose digest changed, appeared or disappeared."""
-    found = {
-        key
-        for key, r in after.items()
-        if (old := before.get(key)) is None or old.digest != r.digest
-    }
-    found.update(key for key in before if key not in after)
-    return found
 
 
 def _same_articles(before: Mapping[str, OutputRecord], after: Mapping[str, OutputRecord]) -> bool:
