@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from digest.article_cache import ArticleCache, CacheDamaged, CachedText, encode_line
+from digest.cache_index import index_path
 from tests.test_state import parsed_article
 
 
@@ -75,3 +76,53 @@ def test_damaged_text_is_a_clear_error_naming_the_cache(tmp_path: Path) -> None:
         back.article.text  # noqa: B018 - reading it is the test
     assert caught.value.problem.path == str(where)
     assert "a.txt" in caught.value.problem.message
+
+
+def test_saved_index_spares_reading_the_cache_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    where = tmp_path / "articles.jsonl"
+    cached(where, ["a.txt", "b.txt"], tmp_path).close({"a.txt", "b.txt"})
+    assert index_path(where).exists()
+
+    def no_scan(*_args: object) -> int:
+        raise AssertionError("the cache file was read to index it")
+
+    monkeypatch.setattr(ArticleCache, "_read_index", no_scan)
+    cache = ArticleCache.open(where, "fp")
+    assert cache.holds("a.txt", "d", 0) and cache.holds("b.txt", "d", 0)
+    back = cache.get("b.txt", "d", 0)
+    assert back is not None and back.article is not None and back.article.body
+
+
+def test_saved_index_of_another_file_state_is_not_trusted(tmp_path: Path) -> None:
+    parsed = parsed_article(tmp_path)
+    where = tmp_path / "articles.jsonl"
+    cached(where, ["a.txt"], tmp_path).close({"a.txt"})
+    saved = index_path(where).read_bytes()
+    # Another build appends a line after the index was saved (and leaves no index).
+    other = ArticleCache.open(where, "fp")
+    line = encode_line("b.txt", "d", None, parsed)
+    assert line is not None
+    other.add("b.txt", line)
+    other.close({"a.txt", "b.txt"})
+    index_path(where).write_bytes(saved)
+    cache = ArticleCache.open(where, "fp")
+    assert cache.holds("a.txt", "d", 0) and cache.holds("b.txt", "d", 0)
+
+
+@pytest.mark.parametrize("damage", ["flip", "torn", "empty", "fingerprint"])
+def test_damaged_or_foreign_index_is_ignored(tmp_path: Path, damage: str) -> None:
+    where = tmp_path / "articles.jsonl"
+    cached(where, ["a.txt"], tmp_path).close({"a.txt"})
+    data = index_path(where).read_bytes()
+    if damage == "flip":
+        data = data[:-5] + bytes([data[-5] ^ 1]) + data[-4:]
+    elif damage == "torn":
+        data = data[: len(data) // 2]
+    elif damage == "empty":
+        data = b""
+    index_path(where).write_bytes(data)
+    fingerprint = "another" if damage == "fingerprint" else "fp"
+    cache = ArticleCache.open(where, fingerprint)
+    assert cache.holds("a.txt", "d", 0) == (damage != "fingerprint")

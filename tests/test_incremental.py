@@ -8,12 +8,15 @@ import os
 import random
 import shutil
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from digest import produce, sources
+from digest import produce, sources, touchup
+from digest.article_cache import ArticleCache
 from digest.config import load_config
 from digest.errors import BuildFailed
 from digest.pipeline import BuildOptions, BuildReport, Progress, build
@@ -374,4 +377,105 @@ def test_damaged_article_text_in_the_cache_costs_a_full_build(tmp_path: Path) ->
     shutil.rmtree(out)  # every page is rendered again, so the damaged text is read
     report = site.build(out)
     assert report.parsed == len(site.files())
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
+def spy_touch_up(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record what each build's touch-up attempt returned (None: the ordinary path)."""
+    seen: list[object] = []
+    real = touchup.touch_up
+
+    def spy(*args: Any) -> object:
+        found = real(*args)
+        seen.append(found)
+        return found
+
+    monkeypatch.setattr(touchup, "touch_up", spy)
+    return seen
+
+
+def test_body_edit_reads_back_only_the_articles_its_pages_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path / "site", random.Random(13))
+    for _ in range(40):
+        site.add()
+    out = tmp_path / "public"
+    site.build(out)
+    path = site.files()[7]
+    meta, paragraphs = site.read(path)
+    site.write(path, meta, [*paragraphs, "A closing paragraph about the trade talks was added."])
+    seen = spy_touch_up(monkeypatch)
+    read: list[str] = []
+    real_get = ArticleCache.get
+
+    def get(self: ArticleCache, key: str, digest: str, mtime_ns: int) -> object:
+        read.append(key)
+        return real_get(self, key, digest, mtime_ns)
+
+    monkeypatch.setattr(ArticleCache, "get", get)
+    report = site.build(out)
+    assert seen and seen[0] is not None, "the touch-up path was not taken"
+    assert report.parsed == 1 and 0 < len(set(read)) < len(site.files()) // 2
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("change", ["title", "tags", "date", "draft", "add", "template"])
+def test_edits_that_move_an_article_take_the_ordinary_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    site = Site(tmp_path / "site", random.Random(14))
+    out = tmp_path / "public"
+    site.build(out)
+    path = site.files()[2]
+    meta, paragraphs = site.read(path)
+    if change == "add":
+        site.add()
+    elif change == "template":
+        text = (THEME_DIR / "templates" / "day.html").read_text("utf-8")
+        site.put(
+            site.templates / "day.html", text.replace("{% block", "{# x #}{% block", 1).encode()
+        )
+    else:
+        edits = {
+            "title": {"title": "A title of its own"},
+            "tags": {"tags": ["a tag of its own"]},
+            "date": {"date": "2024-03-02T08:30:00+00:00"},
+            "draft": {"draft": True},
+        }
+        site.write(path, {**meta, **edits[change]}, [*paragraphs, "One more sentence, too."])
+    seen = spy_touch_up(monkeypatch)
+    site.build(out)
+    assert seen == [None]
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
+def test_touch_up_keeps_warnings_exactly_as_a_clean_build_reports_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path / "site", random.Random(15))
+    out = tmp_path / "public"
+    warned, edited = site.files()[:2]
+    meta, paragraphs = site.read(warned)
+    site.write(warned, {**meta, "colour": "blue"}, paragraphs)  # an unknown key: a warning
+    site.put(site.content / "notes.doc", b"not an article")
+    first = site.build(out)
+    assert len(first.warnings) == 2
+    seen = spy_touch_up(monkeypatch)
+    (site.content / "notes.doc").unlink()
+    other, text = site.read(edited)
+    site.write(edited, other, [*text, "Another sentence for the story."])
+    report = site.build(out)
+    assert seen and seen[0] is not None
+    clean = tmp_path / "clean"
+    clean_build(site, clean)  # a copy of the site, built without state or cache
+    shutil.rmtree(clean / "site" / ".digest-cache")
+    assert report.warnings == tuple(
+        replace(p, path=p.path.replace(str(clean / "site"), str(site.root)))
+        for p in site.build(clean / "again", root=clean / "site").warnings
+    )
+    # The file with the warning changes: the ordinary path, the warning goes with the fix.
+    site.write(warned, meta, paragraphs)
+    report = site.build(out)
+    assert seen[-1] is None and report.warnings == ()
     assert tree(out) == clean_build(site, tmp_path / "clean")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import replace
 from datetime import datetime
@@ -20,12 +21,15 @@ from digest.state import (
     RACY_WINDOW,
     BuildState,
     InputRecord,
+    Outline,
     OutputRecord,
     Stamp,
     load_state,
+    pack_state,
     prune_states,
     save_state,
     state_path,
+    unpack_state,
 )
 
 from .conftest import SiteMaker
@@ -65,20 +69,21 @@ def a_state(**changes: object) -> BuildState:
         "held_back": ("b.txt",),
         "recheck_ns": 123,
         "articles": 1,
+        "outline": Outline(("a.txt",), (("source", "wire", "Wire", ("a.txt",)),)),
     }
     values.update(changes)
     return BuildState(**values)  # type: ignore[arg-type]
 
 
 def test_state_round_trips(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.dat"
     state = a_state()
     save_state(path, state, 10**18, tmp_path)
     assert load_state(path) == state
 
 
 def test_stamps_of_files_changed_just_before_the_save_are_not_trusted(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.dat"
     saved = 10**18
     recent = Stamp(10, saved - int(RACY_WINDOW * 1e9) + 1)
     state = a_state(sources={"a.txt": InputRecord(recent, "d1")})
@@ -94,24 +99,39 @@ def test_stamps_of_files_changed_just_before_the_save_are_not_trusted(tmp_path: 
     [b"", b"{", b"null", b"[]", b'{"format": 99}', b'{"format": 1}', b"\xff\xfe\x00", b"{}" * 9],
 )
 def test_damaged_state_reads_as_none(tmp_path: Path, damage: bytes) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.dat"
     path.write_bytes(damage)
     assert load_state(path) is None
 
 
 def test_state_with_wrong_types_reads_as_none(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.dat"
     save_state(path, a_state(), 10**18, tmp_path)
-    text = path.read_text("utf-8")
-    for old, new in (
-        ('"articles":1', '"articles":"1"'),
-        ('"d1"', "7"),
-        ('"a.txt",10,', '"a.txt",true,'),
+    good = unpack_state(path.read_bytes())
+    assert good is not None
+    for change in (
+        lambda d: d.update(articles="1"),
+        lambda d: d["sources"][0].__setitem__(3, 7),  # a digest that is not text
+        lambda d: d["sources"][0].__setitem__(1, True),  # a size that is not a number
+        lambda d: d["outputs"][0].__setitem__(6, ["x"]),  # articles not by index
+        lambda d: d.update(outline=[[0], [["planet", "s", "S", [0]]]]),  # no such group kind
     ):
-        assert old in text
-        path.write_text(text.replace(old, new, 1), "utf-8")
-        assert load_state(path) is None, new
-    assert load_state(tmp_path / "missing.json") is None
+        data = copy.deepcopy(good)
+        change(data)
+        path.write_bytes(pack_state(data))  # a valid checksum over wrong values
+        assert load_state(path) is None, data
+    assert load_state(tmp_path / "missing.dat") is None
+
+
+def test_damaged_bytes_of_a_state_read_as_none(tmp_path: Path) -> None:
+    path = tmp_path / "state.dat"
+    save_state(path, a_state(), 10**18, tmp_path)
+    data = path.read_bytes()
+    for at in (0, len(data) // 2, len(data) - 1):
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :])
+        assert load_state(path) is None, at
+    path.write_bytes(data[: len(data) // 2])  # torn
+    assert load_state(path) is None
 
 
 def test_each_output_folder_has_its_own_state(tmp_path: Path) -> None:

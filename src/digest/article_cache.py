@@ -36,6 +36,7 @@ from typing import Any
 
 from .article import Article, ArticleText, StoredText
 from .cache_codec import Uncacheable, codec_of, light_codec
+from .cache_index import load_index, save_index
 from .errors import ContentError, Problem
 from .state import problems_from_json, problems_to_json
 
@@ -183,6 +184,9 @@ class ArticleCache:
         # kept by a `BuildSession` hands them out again without reading the file.
         self._decoded: dict[str, tuple[str, str, Parsed]] = {}
         self._left: tuple[int, int] | None = None  # size and mtime of the file once closed
+        # The index differs from its saved copy (`cache_index.py`): save it on closing.
+        self._index_changed = False
+        self._compacted: os.stat_result | None = None  # the file a compaction wrote
 
     @classmethod
     def open(cls, path: Path, fingerprint: str) -> ArticleCache:
@@ -196,7 +200,13 @@ class ArticleCache:
         header = cache._header()
         try:
             if os.pread(fd, len(header), 0) == header:
-                cache._size = cache._read_index(fd, len(header))
+                st = os.fstat(fd)
+                saved = load_index(path, fingerprint, st)
+                if saved is not None:
+                    cache._index, cache._size = saved, st.st_size
+                else:
+                    cache._size = cache._read_index(fd, len(header))
+                    cache._index_changed = True
                 cache._reader = reader
         except OSError:
             cache._index.clear()
@@ -244,6 +254,11 @@ class ArticleCache:
                 self._reader = _Reader(self.path, os.dup(self._fd))
         return self._fd
 
+    def holds(self, key: str, digest: str, mtime_ns: int) -> bool:
+        """Tell whether `get` would find this parse (unless its line turns out damaged)."""
+        entry = self._index.get(key)
+        return entry is not None and entry[0] == digest and entry[1] in ("-", str(mtime_ns))
+
     def has(self, key: str) -> bool:
         """Tell whether some parse of this key is cached."""
         return key in self._index
@@ -258,7 +273,8 @@ class ArticleCache:
             return known[2]
         _digest, mtime, offset, size, text_at = entry
         try:
-            self._file()
+            if self._reader is None:  # a new file: open it (for writing too) to read it
+                self._file()
             reader = self._reader
             assert reader is not None
             head = os.pread(reader.fd, text_at - 1, offset)
@@ -266,6 +282,7 @@ class ArticleCache:
             parsed = _decode_head(head, lambda: place)
         except (OSError, ValueError, TypeError):
             del self._index[key]  # damaged: the file is parsed again and the entry replaced
+            self._index_changed = True
             return None
         self._decoded[key] = (digest, mtime, parsed)
         return parsed
@@ -290,11 +307,13 @@ class ArticleCache:
         parsed = _decode_head(line[: text_at - 1], lambda: place)  # as a later build reads it
         self._index[key] = (digest, mtime, offset, len(line), text_at)
         self._decoded[key] = (digest, mtime, parsed)
+        self._index_changed = True
         return parsed
 
     def forget(self, key: str) -> None:
         """Drop a key whose parse cannot be cached."""
-        self._index.pop(key, None)
+        if self._index.pop(key, None) is not None:
+            self._index_changed = True
         self._decoded.pop(key, None)
 
     def close(self, keep: set[str]) -> None:
@@ -302,15 +321,30 @@ class ArticleCache:
         for key in [k for k in self._index if k not in keep]:
             del self._index[key]
             self._decoded.pop(key, None)
+            self._index_changed = True
         live = sum(entry[3] for entry in self._index.values())
         if self._fd is not None and self.error is None and self._size > 2 * live + (1 << 20):
             try:
                 self._compact()
             except OSError as exc:
                 self.error = f"{self.path}: {exc.strerror}"
+        # The file the index describes: the one compacted, appended to or read.
+        described, self._compacted = self._compacted, None
+        save = self._index_changed and self.error is None
+        if save and described is None:
+            fd = (
+                self._fd
+                if self._fd is not None
+                else None
+                if self._reader is None
+                else self._reader.fd
+            )
+            described = None if fd is None else os.fstat(fd)
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        if save and described is not None:
+            self._save_index(described)
         try:
             st = os.stat(self.path)
             self._left = (st.st_size, st.st_mtime_ns)
@@ -326,9 +360,22 @@ class ArticleCache:
             for key, (digest, mtime, offset, size, text_at) in self._index.items():
                 index[key] = (digest, mtime, at, size, text_at)  # its place in the new file
                 at += out.write(os.pread(self._fd, size, offset))
+            out.flush()
+            compacted = os.fstat(out.fileno())
         os.replace(tmp, self.path)
+        self._compacted = compacted
         # Texts handed out keep reading the old file (through their reader); new ones the new.
         self._index, self._size, self._reader = index, at, None
+
+    def _save_index(self, described: os.stat_result) -> None:
+        """Save the index for the next build, if it still describes the file (see cache_index)."""
+        if described.st_size != self._size:
+            return  # another build appended meanwhile: it is read from the file next time
+        try:
+            save_index(self.path, self.fingerprint, described, self._index)
+            self._index_changed = False
+        except OSError:
+            pass  # only costs the next build a read of the cache file
 
     def reopen_if_changed(self) -> ArticleCache:
         """This cache if its file is as this process left it, else the file read afresh.

@@ -108,7 +108,7 @@ def _load(
             hidden = (article.draft and not drafts) or (article.date > now and not future)
             (held if hidden else published).append(article)
     site, site_problems = build_site(config, published)
-    return [*problems, *site_problems], site.articles, tuple(held)
+    return [*problems, *site_problems], tuple(site.articles), tuple(held)
 
 
 def _order(problem: Problem) -> tuple[str, int]:

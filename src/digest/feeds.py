@@ -106,9 +106,7 @@ class FeedPlan:
         With `wanted`, only feeds whose output path it accepts are planned (asked in order).
         """
         site, urls = self.plan.site, self.plan.urls
-        feeds: list[tuple[Group | None, tuple[str, ...]]] = [
-            (None, tuple(a.key for a in site.articles))
-        ]
+        feeds: list[tuple[Group | None, tuple[str, ...]]] = [(None, site.keys)]
         feeds += [(group, group.keys) for group in (*site.sources, *site.tags)]
         for group, keys in feeds:
             if wanted is None or wanted(urls.feed(group)[len(urls.base) :]):

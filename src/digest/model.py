@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import overload
 
 from .article import Article, slugify
 from .config import Config
 from .errors import Problem
+from .state import Outline
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +28,8 @@ class Site:
     """Everything the renderer needs, linked by article key, never mutated after build."""
 
     config: Config
-    articles: tuple[Article, ...]  # newest first
+    articles: Sequence[Article]  # newest first (a tuple, or read on demand: `from_outline`)
+    keys: tuple[str, ...]  # their keys, in the same order
     by_key: Mapping[str, Article]
     position: Mapping[str, int]
     sources: tuple[Group, ...]  # by name
@@ -146,6 +149,7 @@ def build_site(config: Config, articles: Iterable[Article]) -> tuple[Site, list[
         Site(
             config=config,
             articles=ordered,
+            keys=tuple([a.key for a in ordered]),
             by_key={a.key: a for a in ordered},
             position={a.key: i for i, a in enumerate(ordered)},
             sources=_groups("source", ((a.source, a) for a in ordered if a.source)),
@@ -173,3 +177,96 @@ def _groups(kind: str, pairs: Iterable[tuple[str, Article]]) -> tuple[Group, ...
         members.setdefault(slug, {})[article.key] = None
     groups = (Group(kind, slug, names[slug], tuple(keys)) for slug, keys in members.items())
     return tuple(sorted(groups, key=lambda g: g.name.casefold()))
+
+
+def shape_of(a: Article) -> tuple[object, ...]:
+    """What decides an article's place in the site: its key, date, URL, groups and draft flag.
+
+    Articles that keep their shape leave the order, URLs, groups and published set as they
+    were: swapping them into the site gives what `build_site` would make.
+    """
+    return (a.key, a.date.isoformat(), a.slug, a.source, a.tags, a.draft)
+
+
+def outline_of(site: Site) -> Outline:
+    """The site's order and groups by key, for the build state (`from_outline`)."""
+    groups = tuple(
+        (g.kind, g.slug, g.name, g.keys) for g in (*site.sources, *site.tags, *site.days)
+    )
+    return Outline(site.keys, groups)
+
+
+def from_outline(config: Config, outline: Outline, article: Callable[[str], Article]) -> Site:
+    """The site a build with this outline made, reading each article only when asked for.
+
+    A rebuild after a change to articles' content only (same key, date, URL, groups) plans
+    a dozen pages: it reads the articles those show (`article(key)`), not all 10,000.
+    """
+    keys = outline.keys
+    position = {key: i for i, key in enumerate(keys)}
+    known: dict[str, Article] = {}
+
+    def get(key: str) -> Article:
+        found = known.get(key)
+        if found is None:
+            found = known[key] = article(key)
+        return found
+
+    grouped: dict[str, list[Group]] = {"source": [], "tag": [], "day": []}
+    for kind, slug, name, members in outline.groups:
+        grouped[kind].append(Group(kind, slug, name, members))
+    return Site(
+        config=config,
+        articles=_Articles(keys, get),
+        keys=keys,
+        by_key=_ByKey(position, get),
+        position=position,
+        sources=tuple(grouped["source"]),
+        tags=tuple(grouped["tag"]),
+        days=tuple(grouped["day"]),
+    )
+
+
+class _Articles(Sequence[Article]):
+    """Articles in site order, each read on first access."""
+
+    def __init__(self, keys: tuple[str, ...], get: Callable[[str], Article]) -> None:
+        self._keys = keys
+        self._get = get
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Article, ...]: ...
+    def __getitem__(self, index: int | slice) -> Article | tuple[Article, ...]:
+        if isinstance(index, slice):
+            return tuple([self._get(k) for k in self._keys[index]])
+        return self._get(self._keys[index])
+
+    def __iter__(self) -> Iterator[Article]:
+        return map(self._get, self._keys)
+
+
+class _ByKey(Mapping[str, Article]):
+    """Articles by key, each read on first access."""
+
+    def __init__(self, position: Mapping[str, int], get: Callable[[str], Article]) -> None:
+        self._position = position
+        self._get = get
+
+    def __getitem__(self, key: str) -> Article:
+        if key not in self._position:
+            raise KeyError(key)
+        return self._get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)

@@ -109,9 +109,7 @@ class PagePlan:
         for article in self.site.articles if articles else ():
             if want(output_path(self.urls, self.views.url(article))):
                 yield self.article_page(article)
-        yield from self.listing(
-            "home", None, tuple(a.key for a in self.site.articles), "Latest", None, None, want
-        )
+        yield from self.listing("home", None, self.site.keys, "Latest", None, None, want)
         for group in self.site.sources:
             intro = f"{count_of(len(group.keys), 'article')} from {group.name}, newest first."
             yield from self.listing("source", group, group.keys, group.name, intro, group, want)

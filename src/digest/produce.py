@@ -20,8 +20,8 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -32,6 +32,9 @@ from .output import Stage
 from .pages import Page, PagePlan, output_path
 from .render import ALL_TEMPLATES, Renderer
 from .state import OutputRecord, Stamp, digest_of, still_written
+
+if TYPE_CHECKING:  # multiprocessing's shared values take 10 ms to import: only workers need them
+    from multiprocessing.sharedctypes import Synchronized
 
 # Below this many pages a worker pool costs more than it saves (see bench/README.md).
 PARALLEL_PAGES_MIN = 500
@@ -66,6 +69,7 @@ class Maker:
         old: Mapping[str, OutputRecord],
         stage: Stage,
         renderer: Renderer | None = None,  # one kept by a session (for the same `env`)
+        same_templates: bool = False,  # pages use the templates their records name
     ) -> None:
         self.site = site
         self.env = env
@@ -76,6 +80,7 @@ class Maker:
         self.stage = stage
         self._out = str(stage.out_dir)
         self._sets: dict[tuple[str, ...], str] = {}
+        self.same_templates = same_templates
 
     def templates_digest(self, names: tuple[str, ...]) -> str:
         """Digest of the current text of templates, by name (`*`: every template)."""
@@ -111,12 +116,15 @@ class Maker:
 
     def make(self, page: Page, force: bool) -> tuple[OutputRecord, bool, bool]:
         """Render and stage a page unless it is current: (record, written?, rendered?)."""
-        try:
-            names = tuple(sorted(t[2:] for t in self.renderer.template_deps(page.template)))
-        except jinja2.TemplateError:
-            names = ()  # rendering below reports the template problem with its location
-        key = self.key(page.version, names, page.keys)
         old = self.old.get(page.path)
+        if self.same_templates and old is not None:
+            names = old.templates  # finding them again means parsing every template
+        else:
+            try:
+                names = tuple(sorted(t[2:] for t in self.renderer.template_deps(page.template)))
+            except jinja2.TemplateError:
+                names = ()  # rendering below reports the template problem with its location
+        key = self.key(page.version, names, page.keys)
         if not force and old is not None and old.key == key and self.on_disk(page.path, old.stamp):
             return old, False, False
         data = self.renderer.render(page).data

@@ -55,7 +55,6 @@ from .state import (
 if TYPE_CHECKING:
     import jinja2
 
-    from .article import Article
     from .article_cache import ArticleCache, Parsed
     from .pipeline import Loaded
     from .render import Renderer
@@ -284,6 +283,8 @@ def quick_loaded(
     draft flag and is published: order, URLs, groups and the published set are then what
     `model.build_site` would make, and no duplicate-slug problem can appear or vanish.
     """
+    from .model import shape_of
+
     if last.site_problems or list(before) != list(after):
         return None
     site = last.site
@@ -297,7 +298,7 @@ def quick_loaded(
             new_article is None
             or old_article is None
             or key not in site.by_key
-            or _shape(new_article) != _shape(old_article)
+            or shape_of(new_article) != shape_of(old_article)
         ):
             return None
         swapped[key] = new_article
@@ -313,8 +314,3 @@ def quick_loaded(
     by_key.update(swapped)
     new_site = dataclasses.replace(site, articles=tuple(articles), by_key=by_key)
     return dataclasses.replace(last, site=new_site, problems=tuple(problems))
-
-
-def _shape(a: Article) -> tuple[object, ...]:
-    """What decides an article's place in the site: its key, date, URL, groups and draft flag."""
-    return (a.key, a.date.isoformat(), a.slug, a.source, a.tags, a.draft)
