@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from digest import produce, sources, touchup
+from digest import audit, produce, sources, touchup
 from digest.article_cache import ArticleCache
 from digest.config import load_config
 from digest.errors import BuildFailed
@@ -479,3 +479,37 @@ def test_touch_up_keeps_warnings_exactly_as_a_clean_build_reports_them(
     report = site.build(out)
     assert seen[-1] is None and report.warnings == ()
     assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("also_edit_an_article", [False, True])
+def test_outputs_changed_by_hand_are_found_by_the_forked_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, also_edit_an_article: bool
+) -> None:
+    monkeypatch.setattr(audit, "FORK_MIN", 0)
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    site = Site(tmp_path / "site", random.Random(16))
+    out = tmp_path / "public"
+    config = load_config(site.root / "config.yaml")
+    build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    (out / "index.html").unlink()
+    (out / "tags" / "energy" / "index.html").write_bytes(b"edited by hand")
+    if also_edit_an_article:
+        path = site.files()[0]
+        meta, paragraphs = site.read(path)
+        site.write(path, meta, [*paragraphs, "A sentence added to the story."])
+    report = build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    assert {"index.html", "tags/energy/index.html"} <= set(report.written)
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+    assert forked, "the check did not run in a child"
+    for pid in forked:  # every child was waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)

@@ -53,6 +53,6 @@ def load_index(cache: Path, fingerprint: str, st: os.stat_result) -> dict[str, E
 def save_index(cache: Path, fingerprint: str, st: os.stat_result, index: dict[str, Entry]) -> None:
     """Save the index of the cache file with stat result `st` (atomically)."""
     columns = [list(column) for column in zip(*index.values(), strict=True)] or [[]] * 5
-    payload = marshal.dumps((fingerprint, _identity(st), list(index), *columns))
+    payload = marshal.dumps((fingerprint, _identity(st), list(index), *columns), 2)
     crc = b"%08x\n" % zlib.crc32(payload)
     write_atomic(index_path(cache), MAGIC + crc + payload)

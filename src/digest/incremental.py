@@ -33,12 +33,14 @@ from .state import (
     InputRecord,
     cache_dir,
     digest_of,
+    not_as_written,
     stamp_of,
-    still_written,
 )
 
 if TYPE_CHECKING:
     import jinja2
+
+    from .audit import OutputAudit
 
 PACKAGE_DIR = Path(__file__).parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -167,6 +169,7 @@ def nothing_changed(
     out_dir: Path,
     now: datetime,
     touched: Sequence[tuple[str, str, os.stat_result]] | None = None,
+    audit: OutputAudit | None = None,
 ) -> bool:
     """Tell whether the last build's output is still exactly what a build would make."""
     if old.settings != settings or len(old.sources) != len(scan.sources):
@@ -183,12 +186,14 @@ def nothing_changed(
         return False
     if not is_settled(out_dir):
         return False
+    if audit is not None:
+        return not audit.changed()
     return touched is not None or _outputs_intact(old, out_dir)
 
 
 def _outputs_intact(old: BuildState, out_dir: Path) -> bool:
     base = str(out_dir)
-    return all(still_written(base, rel, record.stamp) for rel, record in old.outputs.items())
+    return next(not_as_written(base, old.outputs), None) is None
 
 
 def changed_articles(

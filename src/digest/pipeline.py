@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
+from .audit import OutputAudit
 from .config import Config
 from .errors import BuildFailed, ContentError, Problem
 from .incremental import (
@@ -187,8 +188,9 @@ def build(
     # takes 8 % less CPU (forked workers inherit this). It runs again after the build.
     enabled = gc.isenabled()
     gc.disable()
+    audits: list[OutputAudit] = []  # children checking output files, reaped in any case
     try:
-        return _build(config, options, session)
+        return _build(config, options, session, audits)
     except CacheDamaged as exc:
         # An article's text could not be read back from the cache (changed under this
         # build): nothing was written; build again, parsing every article afresh.
@@ -196,13 +198,17 @@ def build(
         if session is not None:
             session.forget()
             session.cache = None
-        return _build(config, options, session)
+        return _build(config, options, session, audits)
     finally:
+        for audit in audits:
+            audit.close()
         if enabled:
             gc.enable()
 
 
-def _build(config: Config, options: BuildOptions, session: BuildSession | None) -> BuildReport:
+def _build(
+    config: Config, options: BuildOptions, session: BuildSession | None, audits: list[OutputAudit]
+) -> BuildReport:
     started = time.perf_counter()
     progress = Progress(options.progress)
     out_dir = (options.out_dir or config.output_dir).resolve()
@@ -217,12 +223,16 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
         if session is not None and (problem := session.flush()):
             trouble.append(problem)
         old = load_state(where)
+    audit = None
+    if old is not None and session is None:  # a session trusts its own output folder
+        audit = OutputAudit(str(out_dir), old.outputs, options.jobs)
+        audits.append(audit)
     scan = session.scan(config, warm) if session is not None else scan_inputs(config)
     now = options.now or datetime.now(ZoneInfo(config.timezone))
     # A session's own folder needs no look at every output file (only its builds write
     # there), nor its sources at every file (the watcher named the ones to look at).
     touched = session.touched if session is not None and warm is not None else None
-    if old is not None and nothing_changed(old, scan, settings, out_dir, now, touched):
+    if old is not None and nothing_changed(old, scan, settings, out_dir, now, touched, audit):
         if session is not None:
             session.settled()
         return BuildReport(
@@ -287,7 +297,7 @@ def _build(config: Config, options: BuildOptions, session: BuildSession | None) 
         if same_plan and session is not None and env_kept:
             dirty = session.dirty(warm, records)
         if dirty is None and same_templates and old is not None:
-            dirty = pages_with_articles(maker, changed_articles(old.sources, records))
+            dirty = pages_with_articles(maker, changed_articles(old.sources, records), audit)
         elif same_plan and dirty is None:
             dirty = dirty_outputs(maker)
         if dirty is not None and "sitemap.xml" not in dirty:

@@ -31,10 +31,12 @@ from .model import Site
 from .output import Stage
 from .pages import Page, PagePlan, output_path
 from .render import ALL_TEMPLATES, Renderer
-from .state import OutputRecord, Stamp, digest_of, still_written
+from .state import OutputRecord, Stamp, digest_of, not_as_written, still_written
 
 if TYPE_CHECKING:  # multiprocessing's shared values take 10 ms to import: only workers need them
     from multiprocessing.sharedctypes import Synchronized
+
+    from .audit import OutputAudit
 
 # Below this many pages a worker pool costs more than it saves (see bench/README.md).
 PARALLEL_PAGES_MIN = 500
@@ -78,7 +80,7 @@ class Maker:
         self.digests = digests  # article key -> digest of its file
         self.old = old
         self.stage = stage
-        self._out = str(stage.out_dir)
+        self.out = str(stage.out_dir)
         self._sets: dict[tuple[str, ...], str] = {}
         self.same_templates = same_templates
 
@@ -112,7 +114,7 @@ class Maker:
 
     def on_disk(self, path: str, stamp: Stamp) -> bool:
         """Tell whether the output file is still as written (not changed or deleted by hand)."""
-        return not self.stage.fresh and still_written(self._out, path, stamp)
+        return not self.stage.fresh and still_written(self.out, path, stamp)
 
     def make(self, page: Page, force: bool) -> tuple[OutputRecord, bool, bool]:
         """Render and stage a page unless it is current: (record, written?, rendered?)."""
@@ -154,18 +156,23 @@ def dirty_outputs(maker: Maker) -> set[str]:
     }
 
 
-def pages_with_articles(maker: Maker, changed: set[str]) -> set[str]:
+def pages_with_articles(
+    maker: Maker, changed: set[str], audit: OutputAudit | None = None
+) -> set[str]:
     """Recorded pages showing a changed article, or whose file changed since it was written.
 
     Valid only with unchanged settings, structure, templates and static files: every other
     page's key is then unchanged, which saves working out 10,000 keys to find ten pages.
     """
-    return {
-        path
-        for path, rec in maker.old.items()
-        if rec.static is None
-        and (not changed.isdisjoint(rec.articles) or not maker.on_disk(path, rec.stamp))
-    }
+    pages = {path: rec for path, rec in maker.old.items() if rec.static is None}
+    found = {path for path, rec in pages.items() if not changed.isdisjoint(rec.articles)}
+    if maker.stage.fresh:
+        found.update(pages)
+    elif audit is not None:  # the same outputs, checked meanwhile
+        found.update(pages.keys() & audit.changed())
+    else:
+        found.update(not_as_written(maker.out, pages))
+    return found
 
 
 def make_some(maker: Maker, dirty: set[str], made: Made) -> None:

@@ -24,7 +24,7 @@ import json
 import marshal
 import os
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,31 @@ def still_written(folder: str, rel: str, stamp: Stamp) -> bool:
     return st.st_size == stamp.size and st.st_mtime_ns == stamp.mtime_ns
 
 
+def not_as_written(folder: str, outputs: Mapping[str, OutputRecord]) -> Iterator[str]:
+    """Yield the outputs below `folder` whose file is gone or not as written (edited by hand).
+
+    `still_written` for many files: a one-article rebuild checks all 13,000 of a site.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield from outputs
+        return
+    stat = os.stat
+    try:
+        for rel, record in outputs.items():
+            try:
+                st = stat(rel, dir_fd=fd)  # relative: the kernel walks a shorter path
+            except OSError:
+                yield rel
+                continue
+            stamp = record.stamp
+            if st.st_size != stamp.size or st.st_mtime_ns != stamp.mtime_ns:
+                yield rel
+    finally:
+        os.close(fd)
+
+
 def cache_dir(root: Path) -> Path:
     """The folder holding build state and caches for a site."""
     return root / CACHE_DIR
@@ -137,7 +162,7 @@ def load_state(path: Path) -> BuildState | None:
 def pack_state(data: dict[str, Any]) -> bytes:
     """The bytes of a state file holding `data` (whose first keys are format and out_dir)."""
     head = json.dumps({"format": data["format"], "out_dir": data["out_dir"]}, ensure_ascii=False)
-    payload = marshal.dumps(data)
+    payload = marshal.dumps(data, 2)  # version 2 tracks no shared objects: 3 times quicker
     return b"%s\n%08x\n%s" % (head.encode(), zlib.crc32(payload), payload)
 
 
