@@ -4,6 +4,10 @@ the fast line parser for front-matter gives what PyYAML gives, or leaves the tex
 from __future__ import annotations
 
 import hashlib
+import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,8 +17,8 @@ from hypothesis import strategies as st
 
 from digest.errors import ContentError
 from digest.fields import _PLAIN_URL, FieldReader
-from digest.load import SourceDoc, find_sources, is_ignored_name, parse_source
-from digest.yamlio import parse_yaml_full, parse_yaml_simple
+from digest.load import _OPENING, SourceDoc, find_sources, is_ignored_name, parse_source
+from digest.yamlio import _IMPLICIT_RESOLVERS, _loader, parse_yaml_full, parse_yaml_simple
 
 
 def parse(text: str | bytes) -> object:
@@ -224,6 +228,7 @@ def test_line_parser_declines_or_agrees_with_pyyaml(text: str) -> None:
         "title: Iran's talks resume\n\ndate: 2024-11-04\ntags: [north korea, nato]\n",
         "title: 'it''s'\ndek: a [b] c, d\ntags: []\nslug:\nauthor: A  B   ",
         'tags: [ a , \'b c\' ,"d"]\ntitle: say "hi"',
+        "per_page: 20\nfeed_size: 0\nsummary_words: 999999999999999999\ntags: [2024, a]",
     ],
 )
 def test_line_parser_reads_common_front_matter(text: str) -> None:
@@ -254,6 +259,9 @@ def test_line_parser_reads_common_front_matter(text: str) -> None:
         "title: [a,]",
         "# comment\ntitle: a",
         "title: a\n---\n",
+        "per_page: 012",
+        "per_page: 1000000000000000000",  # longer than the line parser reads
+        "per_page: " + "9" * 5000,  # more digits than int() reads: PyYAML's error
     ],
 )
 def test_line_parser_leaves_the_traps_to_pyyaml(text: str) -> None:
@@ -284,3 +292,49 @@ def test_urls_taken_without_urlsplit_pass_its_check(url: str) -> None:
 def test_line_parser_agrees_on_any_characters(opening: str, typed_text: str) -> None:
     closing = opening[::-1].replace("[", "]")
     assert_declines_or_agrees(f"title: {opening}{typed_text}{closing}\ntags: [x]")
+
+
+def test_line_parser_uses_pyyamls_own_table_of_implicit_types() -> None:
+    # The line parser's copy of the table, so that it runs without importing PyYAML.
+    def shown(table: dict[str, list[tuple[str, re.Pattern[str]]]]) -> object:
+        return {k: [(tag, rx.pattern, rx.flags) for tag, rx in v] for k, v in table.items()}
+
+    assert shown(_IMPLICIT_RESOLVERS) == shown(_loader().yaml_implicit_resolvers)
+
+
+@pytest.mark.parametrize(
+    "line", ["---", "----", "--- ", "---\t", "---\x0b", "---\u2028", "-- -", " ---", "---x", "--"]
+)
+def test_opening_fence_is_python_frontmatters_test(line: str) -> None:
+    handlers = pytest.importorskip("frontmatter.default_handlers")
+    boundary = handlers.YAMLHandler.FM_BOUNDARY
+    assert (_OPENING.pattern, _OPENING.flags) == (boundary.pattern, boundary.flags)
+    assert bool(_OPENING.match(line)) == handlers.YAMLHandler().detect(line)
+
+
+def test_page_text_articles_and_simple_config_need_no_yaml_or_markdown(tmp_path: Path) -> None:
+    # Those imports cost more than reading an article: a rebuild of one article skips them.
+    (tmp_path / "config.yaml").write_text("title: T\nper_page: 10\nbase_url: https://a.b/\n")
+    (tmp_path / "content").mkdir()
+    article = tmp_path / "content" / "a.txt"
+    story = (
+        "Officials in the capital said on Sunday that the talks on trade would resume soon.\n\n"
+        "The minister said prices could rise again before the summer, analysts warned.\n"
+    )
+    article.write_text(f"---\ntitle: T\ntags: [a, 2024]\ndate: 2024-11-04\n---\n{story}")
+    code = f"""
+        import sys
+        from pathlib import Path
+        from zoneinfo import ZoneInfo
+        from digest.config import load_config
+        from digest.sources import parse_file
+        load_config(Path({str(tmp_path / "config.yaml")!r}))
+        digest, parsed, _ = parse_file(Path({str(article)!r}), "a.txt", 0.0, ZoneInfo("UTC"), 45)
+        assert parsed.article is not None, parsed
+        loaded = {{m.split(".")[0] for m in sys.modules}}
+        print(sorted(loaded & {{"yaml", "frontmatter", "markdown"}}))
+    """
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[]"

@@ -64,3 +64,20 @@ def test_known_same_files_are_kept_unread(tmp_path: Path) -> None:
         os.chmod(out / "a.html", 0o644)
     assert report.written == ("b.html",) and report.removed == ()
     assert (out / "a.html").read_bytes() == b"A"
+
+
+def test_stages_files_in_new_folders_at_any_depth(tmp_path: Path) -> None:
+    # The stage remembers the folders it made (and those above them) to make the next
+    # article's folder with a single mkdir: every order of paths must still work.
+    files = [
+        ("2024/11/04/a/index.html", b"a"), ("2024/11/04/b/index.html", b"b"),
+        ("2024/11/04/index.html", b"day"), ("2024/11/03/c/index.html", b"c"),
+        ("2024/index.html", b"year"), ("index.html", b"home"), ("x/y/z/deep.xml", b"z"),
+        ("2024/11/03/c/d/index.html", b"d"), ("big.bin", bytes(range(256)) * 4096),
+    ]  # fmt: skip
+    for out in (tmp_path / "fresh", tmp_path / "existing"):
+        if out.name == "existing":
+            write_site(out, [("old.html", b"old")])
+        write_site(out, files)
+        assert list_files(out) == {path for path, _ in files}
+        assert all((out / path).read_bytes() == data for path, data in files)

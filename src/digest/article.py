@@ -223,7 +223,7 @@ def read_article(
 
 def _check_body(doc: SourceDoc) -> Problem | None:
     """Reject an empty body, and one that still holds the instructions of `build.py new`."""
-    if not doc.body.strip():
+    if not doc.body or doc.body.isspace():  # not strip(): that copies the whole body
         hint = "paste the page text below the front-matter"
         return Problem(str(doc.path), doc.body_line, "the article has no text", hint)
     marker = NEW_ARTICLE_BODY.split("\n", 1)[0]
@@ -285,7 +285,7 @@ def _split_body(
         result.more_from,
         result.boilerplate,
         story.body[0],
-        sum(len(p.split()) for p in story.body),
+        sum(map(len, map(str.split, story.body))),
     )
 
 
@@ -301,7 +301,7 @@ def _date_from_path(rel: str, zone: tzinfo) -> datetime | None:
 
 
 def _summary(text: str, words: int) -> str:
-    parts = text.split()
+    parts = text.split(None, words)  # the first `words` words, and the rest unsplit if any
     if len(parts) <= words:
         return text.strip()
     return " ".join(parts[:words]).rstrip(",;:—-") + "…"

@@ -8,6 +8,7 @@ value must survive a JSON round trip unchanged, or it is `Uncacheable`.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -94,23 +95,39 @@ def _codec(hint: Any) -> tuple[Convert, Convert]:
 
 
 def _row_codec(cls: type[Any], skip: str | None = None) -> tuple[list[str], Convert, Convert]:
-    """Field names of a dataclass (but `skip`) and converters between a value and a row."""
+    """Field names of a dataclass (but `skip`) and converters between a value and a row.
+
+    A row is encoded as a tuple when no field needs converting (JSON writes tuples as arrays,
+    so the line is the same) and decoded in place: every article of a build goes through here.
+    """
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls) if f.name != skip]
     codecs = [_codec(hints[name]) for name in names]
     # Most fields are plain text or numbers: convert only the others.
     special = [(i, enc, dec) for i, (enc, dec) in enumerate(codecs) if enc is not _same]
+    encoders = [(i, enc) for i, enc, _dec in special if enc is not list]  # tuples stay tuples
+    decoders = [(i, dec) for i, _enc, dec in special]
+    size = len(names)
+    values: Callable[[Any], tuple[Any, ...]]
+    if size > 1:
+        values = operator.attrgetter(*names)
+    else:  # attrgetter of one name gives the value itself, not a 1-tuple
 
-    def encode(value: Any) -> list[Any]:
-        row = [getattr(value, name) for name in names]
-        for i, enc, _dec in special:
+        def values(value: Any) -> tuple[Any, ...]:
+            return tuple(getattr(value, name) for name in names)
+
+    def encode(value: Any) -> list[Any] | tuple[Any, ...]:
+        if not encoders:
+            return values(value)
+        row = list(values(value))
+        for i, enc in encoders:
             row[i] = enc(row[i])
         return row
 
     def decode(row: list[Any]) -> list[Any]:
-        if len(row) != len(names):
-            raise ValueError(f"{cls.__name__}: {len(row)} values for {len(names)} fields")
-        for i, _enc, dec in special:
+        if len(row) != size:
+            raise ValueError(f"{cls.__name__}: {len(row)} values for {size} fields")
+        for i, dec in decoders:
             row[i] = dec(row[i])
         return row
 
@@ -133,21 +150,27 @@ def codec_of(cls: type[Any]) -> tuple[Convert, Convert]:
     return found
 
 
-def _light_codec() -> tuple[Callable[[Article], list[Any]], Callable[[list[Any], Any], Article]]:
+LightCodec = tuple[Callable[[Article], Any], Callable[[list[Any], Any], Article]]
+
+
+def _light_codec() -> LightCodec:
     """Encode an article without its text; decode a row plus the text (or its place)."""
-    names, encode, decode_row = _row_codec(Article, skip="content")
+    _names, encode, decode_row = _row_codec(Article, skip="content")
+    # The text goes back in its place among the fields, which are then passed in order.
+    at = [f.name for f in dataclasses.fields(Article)].index("content")
 
     def decode(row: list[Any], content: Any) -> Article:
-        fields = dict(zip(names, decode_row(row), strict=True))
-        return Article(content=content, **fields)
+        values = decode_row(row)
+        values.insert(at, content)
+        return Article(*values)
 
     return encode, decode
 
 
-_LIGHT: list[tuple[Callable[[Article], list[Any]], Callable[[list[Any], Any], Article]]] = []
+_LIGHT: list[LightCodec] = []
 
 
-def light_codec() -> tuple[Callable[[Article], list[Any]], Callable[[list[Any], Any], Article]]:
+def light_codec() -> LightCodec:
     """The (encode, decode) pair for an Article without its text, built on first use."""
     if not _LIGHT:
         _LIGHT.append(_light_codec())

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from frontmatter.default_handlers import YAMLHandler
-
 from .errors import ContentError, Problem
 from .yamlio import YamlSyntaxError, describe, explain, parse_yaml
 
@@ -57,11 +55,13 @@ class SourceDoc:
         return self.path.suffix.lower() in (".md", ".markdown")
 
 
-# python-frontmatter decides whether a file opens with front-matter; the split itself is
-# line by line here, because its `split()` cannot say which line is wrong. A closing fence is
-# `---` alone on its line; YAML's `...` does not close: scraped pages have lines of just "..."
-# that would end the front-matter early.
-_HANDLER = YAMLHandler()
+# A file opens with front-matter when its first non-blank line is this: python-frontmatter's
+# test (`YAMLHandler.FM_BOUNDARY`), copied so that no build imports that package only to run
+# one regex (tests/test_load.py checks that the two agree). The split itself is line by line
+# here, because python-frontmatter's `split()` cannot say which line is wrong. A closing
+# fence is `---` alone on its line; YAML's `...` does not close: scraped pages have lines of
+# just "..." that would end the front-matter early.
+_OPENING = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 _OPEN = re.compile(r"-{3,}[ \t]*")
 # What str.strip() keeps: the first line holding one starts the file.
 _NON_SPACE = re.compile(r"\S")
@@ -90,7 +90,7 @@ def parse_source(path: Path, raw: bytes, rel: str, digest: str | None = None) ->
     head = text.rfind("\n", 0, first.start()) + 1 if first else 0  # first non-blank line
     start = text.count("\n", 0, head)
     head_end = text.find("\n", head)
-    if not _HANDLER.detect(text[head : head_end if head_end >= 0 else len(text)]):
+    if not _OPENING.match(text[head : head_end if head_end >= 0 else len(text)]):
         _check_missing_fence(path, text, head, head_end, start)
         return SourceDoc(path, rel, {}, {}, text, 1, digest, False)
     fence = _closing_fence(text, head_end)

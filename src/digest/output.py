@@ -76,13 +76,14 @@ class Stage:
         self.out_dir = out_dir
         self.staging = _staging(out_dir)
         self.fresh = not out_dir.exists()  # then the commit is a single rename
-        self._dirs: set[str] = set()
+        self._dirs: set[str] = set()  # staging folders known to exist ("" is the top)
+        self._prefix = os.path.join(self.staging, "")  # staged paths: prefix + relative path
 
     def put(self, rel: str, data: bytes, compare: bool) -> tuple[bool, Stamp]:
         """Stage a file unless `compare` finds it identical on disk; (staged?, its stamp)."""
-        target = os.path.join(self.out_dir, rel)
         if compare and not self.fresh:
             try:
+                target = os.path.join(self.out_dir, rel)
                 stat = os.stat(target)
                 if stat.st_size == len(data):
                     with open(target, "rb") as f:
@@ -90,12 +91,14 @@ class Stage:
                             return False, stamp_of(stat)
             except OSError:
                 pass  # missing or unreadable: write it
-        folder, _, _name = rel.rpartition("/")
+        folder = rel.rpartition("/")[0]
         if folder not in self._dirs:
             self._folder(folder)
-        fd = os.open(os.path.join(self.staging, rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(self._prefix + rel, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            _write_all(fd, data)
+            written = os.write(fd, data)  # a regular file takes it all at once, nearly always
+            if written < len(data):
+                _write_all(fd, data[written:])
             stat = os.fstat(fd)
         finally:
             os.close(fd)
@@ -104,16 +107,23 @@ class Stage:
     def _folder(self, folder: str) -> None:
         """Make a staging folder; its parent is usually known (one folder per article)."""
         parent = folder.rpartition("/")[0]
-        path = os.path.join(self.staging, folder)
+        path = self._prefix + folder
         if folder and parent in self._dirs:
             try:
                 os.mkdir(path)
             except FileExistsError:  # another worker made it (a file there is an error)
                 if not os.path.isdir(path):
                     raise
-        else:
-            os.makedirs(path, exist_ok=True)
-        self._dirs.add(folder)
+            self._dirs.add(folder)
+            return
+        os.makedirs(path, exist_ok=True)
+        # makedirs made (or found) every folder above it too: the next article of the same
+        # day then needs one mkdir, not a makedirs that checks each level again.
+        while folder not in self._dirs:
+            self._dirs.add(folder)
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
 
     def commit(self, written: Iterable[str], stale: Iterable[str]) -> None:
         """Move the staged files into place and delete the stale ones, journalled."""

@@ -200,19 +200,24 @@ class PagePlan:
         per_page = self.config.per_page
         pages = max(1, math.ceil(len(keys) / per_page))
 
-        def url_of(n: int) -> str:
-            return self.urls.home(n) if group is None else self.urls.group(group, n)
-
+        # Each page's URL is asked for several times (pager links, neighbours): made once.
+        urls = [""] + [
+            self.urls.home(n) if group is None else self.urls.group(group, n)
+            for n in range(1, pages + 1)
+        ]
+        url_of = urls.__getitem__  # page number -> URL
+        paths = [output_path(self.urls, u) for u in urls]
         newer_day, older_day = self._day_neighbours(group) if kind == "day" else (None, None)
         feed = Link(f"{heading} (Atom)", self.urls.feed(feed_group)) if feed_group else None
         nav = {"home": "latest", "source": "sources", "tag": "tags", "day": "archive"}[kind]
         listed = self._listed.get
+        template = f"{kind}.html"
         for number in range(1, pages + 1):
-            if wanted is not None and not wanted(output_path(self.urls, url_of(number))):
+            if wanted is not None and not wanted(paths[number]):
                 continue
             shown = keys[(number - 1) * per_page : number * per_page]
             entries = [listed(k) or self._list(k) for k in shown]
-            url = url_of(number)
+            url = urls[number]
             suffix = f" (page {number} of {pages})" if number > 1 else ""
             title = f"{heading}{suffix} — {self.config.title}"
             if kind == "home" and number == 1:
@@ -239,8 +244,7 @@ class PagePlan:
                              link_parts(newer_day), link_parts(older_day),
                              [e[1] for e in entries])  # fmt: skip
             lastmod = self.site.by_key[shown[0]].date if shown else None
-            path = output_path(self.urls, url)
-            yield Page(path, url, f"{kind}.html", context, shown, version, lastmod)
+            yield Page(paths[number], url, template, context, shown, version, lastmod)
 
     def sources_index(self) -> Page:
         """Plan the page listing every source with its article count."""

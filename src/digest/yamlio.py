@@ -4,47 +4,117 @@ libyaml's C loader is used when present (it is several times faster). Timestamps
 resolved by YAML: `2024-13-45` must become our own error with a line, not a ValueError
 from deep inside the YAML constructor.
 
-Most front-matters are a handful of `key: value` lines of plain text, and building libyaml's
-events and PyYAML's nodes for them costs more than the rest of reading a file. Such texts
-are read by a small line parser instead (`parse_yaml_simple`); it declines anything outside
-that shape, and whatever it declines goes to PyYAML, so its answers are PyYAML's (see the
-property test in tests/test_load.py).
+Most front-matters (and config files) are a handful of `key: value` lines of plain text or
+whole numbers, and building libyaml's events and PyYAML's nodes for them costs more than
+the rest of reading a file. Such texts are read by a small line parser instead
+(`parse_yaml_simple`); it declines anything outside that shape, and whatever it declines
+goes to PyYAML, so its answers are PyYAML's (see the property test in tests/test_load.py).
+PyYAML is imported only then: a build whose files all suit the line parser never loads it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):  # type: ignore[misc]
-    """Safe loader without the implicit timestamp type."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
-        """Construct one node; turn a constructor's crash on a bad value into a marked error."""
-        try:
-            return super().construct_object(node, deep)
-        except yaml.YAMLError:
-            raise
-        except (ValueError, TypeError, AttributeError, LookupError, OverflowError):
-            # Explicit tags such as `!!timestamp 2024-13-45` or `!!int x` make PyYAML's
-            # constructors raise plain Python errors that carry no line.
-            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            shown = f"{tag} {node.value}" if isinstance(node, yaml.ScalarNode) else tag
-            raise yaml.constructor.ConstructorError(
-                None, None, f"`{shown}` is not a valid value for its tag", node.start_mark
-            ) from None
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
-}
+@cache
+def _loader() -> Any:
+    """PyYAML's safe loader without the implicit timestamp type (made on first use)."""
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc]
+        """Safe loader without the implicit timestamp type."""
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+            """Construct one node; turn a constructor's crash on a bad value into a marked error."""
+            try:
+                return super().construct_object(node, deep)
+            except yaml.YAMLError:
+                raise
+            except (ValueError, TypeError, AttributeError, LookupError, OverflowError):
+                # Explicit tags such as `!!timestamp 2024-13-45` or `!!int x` make PyYAML's
+                # constructors raise plain Python errors that carry no line.
+                tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+                shown = f"{tag} {node.value}" if isinstance(node, yaml.ScalarNode) else tag
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"`{shown}` is not a valid value for its tag", node.start_mark
+                ) from None
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != TIMESTAMP]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+# PyYAML's implicit types as its `Resolver` registers them (yaml/resolver.py), timestamps
+# left out: the line parser reads a plain value as text only when none of them claims it.
+# A copy, so that the line parser runs without importing PyYAML; tests/test_load.py checks
+# that it is the loader's table, pattern for pattern.
+_IMPLICIT: tuple[tuple[str, str, int, list[str]], ...] = (
+    (
+        "tag:yaml.org,2002:bool",
+        r"""^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$""",
+        re.X,
+        list("yYnNtTfFoO"),
+    ),
+    (
+        "tag:yaml.org,2002:float",
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""",
+        re.X,
+        list("-+0123456789."),
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        r"""^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
+        re.X,
+        list("-+0123456789"),
+    ),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", 0, ["<"]),
+    (
+        "tag:yaml.org,2002:null",
+        r"""^(?: ~
+                    |null|Null|NULL
+                    | )$""",
+        re.X,
+        ["~", "n", "N", ""],
+    ),
+    ("tag:yaml.org,2002:value", r"^(?:=)$", 0, ["="]),
+    ("tag:yaml.org,2002:yaml", r"^(?:!|&|\*)$", 0, list("!&*")),
+)
+
+
+def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """The implicit types by first character, in the order PyYAML tries them."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, flags, firsts in _IMPLICIT:
+        compiled = re.compile(pattern, flags)
+        for first in firsts:
+            table.setdefault(first, []).append((tag, compiled))
+    return table
+
+
+_IMPLICIT_RESOLVERS = _resolvers()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +205,9 @@ def parse_yaml(text: str) -> YamlDoc:
 
 def parse_yaml_full(text: str) -> YamlDoc:
     """Parse one YAML document with PyYAML, never by the line parser (what it must match)."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -183,7 +255,7 @@ class _Decline(Exception):
 
 
 def parse_yaml_simple(text: str) -> YamlDoc | None:
-    """Read `key: value` lines of text values or `[...]` lists; None for anything else."""
+    """Read `key: value` lines of text, whole numbers or `[...]` lists; None for anything else."""
     data: dict[str, object] = {}
     key_lines: dict[str, int] = {}
     try:
@@ -219,7 +291,10 @@ def _is_text_key(key: str) -> bool:
 
 
 def _value(text: str) -> object:
-    """A value after `key: `: text, a flow list of text, or nothing; _Decline otherwise."""
+    """A value after `key: `: text, a whole number, a flow list of them, or nothing.
+
+    _Decline for anything else.
+    """
     if not text:
         return None
     first = text[0]
@@ -236,7 +311,7 @@ def _value(text: str) -> object:
     return _plain(text)
 
 
-def _item(text: str) -> str:
+def _item(text: str) -> str | int:
     """One item of a `[...]` list (split at commas, so a quoted item holds none)."""
     if not text:
         raise _Decline  # `[a,,b]` is an error and `[a,]` ends in a comma: YAML's job
@@ -261,20 +336,23 @@ def _quoted(text: str) -> str:
     return inner
 
 
-def _plain(text: str) -> str:
-    """A plain value that YAML reads as text, not as a number, true/false, null or merge."""
-    if not _is_text(text):
-        raise _Decline
-    return text
+# A decimal whole number: what YAML reads as the int that Python's int() reads. Longer ones
+# (and Python caps the digits int() reads) are left to YAML.
+_WHOLE = re.compile(r"0|[1-9][0-9]{0,17}")
+
+
+def _plain(text: str) -> str | int:
+    """A plain value that YAML reads as text or a whole number, not a float, bool, null..."""
+    if _is_text(text):
+        return text
+    if _WHOLE.fullmatch(text):
+        return int(text)
+    raise _Decline
 
 
 def _is_text(plain: str) -> bool:
     """Tell whether none of the loader's implicit types claims a plain scalar (it is str)."""
-    resolvers = _Loader.yaml_implicit_resolvers
-    # The loader's own table, looked up the way Resolver.resolve does: by first character,
-    # then the resolvers for any character (PyYAML registers none of those).
-    for group in (resolvers.get(plain[0]), resolvers.get(None)):
-        for _tag, regexp in group or ():
-            if regexp.match(plain):
-                return False
-    return True
+    # Looked up the way Resolver.resolve does: by first character (PyYAML registers no
+    # resolvers for any character).
+    resolvers = _IMPLICIT_RESOLVERS.get(plain[0], ())
+    return not any(regexp.match(plain) for _tag, regexp in resolvers)
