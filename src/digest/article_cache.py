@@ -62,7 +62,9 @@ def encode_line(key: str, digest: str, mtime_ns: int | None, parsed: Parsed) -> 
         head = json.dumps(
             [problems_to_json(parsed.problems), article], ensure_ascii=False, separators=(",", ":")
         )
-        tail = json.dumps(text, ensure_ascii=False, separators=(",", ":"))
+        # ASCII escapes: the C encoder's quickest path (about half the time, for 1.5 % more
+        # bytes on Latin text); this part is read back only when its page is rendered.
+        tail = json.dumps(text, separators=(",", ":"))
         mtime = "-" if mtime_ns is None else str(mtime_ns)
         return "\t".join((json.dumps(key), digest, mtime, head, tail)).encode("utf-8") + b"\n"
     except (Uncacheable, UnicodeEncodeError):
