@@ -95,7 +95,8 @@ def test_plain_addresses_skip_percent_encoding_only_when_it_changes_nothing(url:
 def test_renderer_prepares_templates_but_reports_their_errors_when_used() -> None:
     loader = jinja2.DictLoader({"article.html": "{% if %}", "home.html": "ok"})
     env = FastEnvironment(loader=loader, autoescape=True)
-    renderer = Renderer(env)  # article.html cannot be parsed: left for render to report
+    renderer = Renderer(env)
+    renderer.prepare()  # article.html cannot be parsed: left for render to report
     assert renderer.template_deps("home.html") == {"t:home.html"}
     with pytest.raises(jinja2.TemplateSyntaxError):
         renderer.template_deps("article.html")

@@ -129,7 +129,7 @@ class Maker:
         key = self.key(page.version, names, page.keys)
         if not force and old is not None and old.key == key and self.on_disk(page.path, old.stamp):
             return old, False, False
-        data = self.renderer.render(page).data
+        data = self.renderer.render_bytes(page)
         written, stamp = self.stage.put(page.path, data, compare=not self.stage.fresh)
         return OutputRecord(stamp, key, page.version, names, page.keys), written, True
 
@@ -194,6 +194,7 @@ def make_some(maker: Maker, dirty: set[str], made: Made) -> None:
 def make_all(maker: Maker, jobs: int, made: Made, tick: Callable[[int], None]) -> None:
     """Plan every page and render those whose key changed, in workers when there are many."""
     plan = PagePlan(maker.site)
+    maker.renderer.prepare()  # once here, not in every worker
     pages = len(maker.site.articles) + len(maker.old)
     results: Iterable[_Result]
     if jobs > 1 and pages >= PARALLEL_PAGES_MIN:

@@ -226,10 +226,11 @@ class Renderer:
         self._cards: dict[str, tuple[ItemView, Markup]] = {}
         self._card_macro: Callable[[ItemView], Markup] | None = None
         env.filters[CARD_FILTER] = self.item_card
-        self._prepare()
 
-    def _prepare(self) -> None:
-        """Load the page templates and work out their dependencies now, before any fork.
+    def prepare(self) -> None:
+        """Load the page templates and work out their dependencies now, before workers fork.
+
+        A rebuild of a dozen pages skips this: parsing every template costs more than they.
 
         A template problem is left for `render` to report with its location.
         """
@@ -243,10 +244,18 @@ class Renderer:
 
     def render(self, page: Page) -> OutputFile:
         """Render one page into an output file with its dependencies."""
+        data = self.render_bytes(page)
+        templates = self.template_deps(page.template)
+        deps = frozenset(
+            ["config", "v:" + page.version, *templates, *["a:" + k for k in page.keys]]
+        )
+        return OutputFile(page.path, data, deps)
+
+    def render_bytes(self, page: Page) -> bytes:
+        """Render one page's bytes (the build records its templates itself)."""
         try:
             template = self.env.get_template(page.template)
             text = template.render(page.context, **{CARD_FUNCTION: self.item_card})
-            templates = self.template_deps(page.template)
         except jinja2.TemplateSyntaxError as exc:
             raise _syntax_error(exc) from None
         except Exception as exc:
@@ -254,10 +263,7 @@ class Renderer:
             if error is None:
                 raise  # not raised by template code: a bug in digest, keep the traceback
             raise error from exc
-        deps = frozenset(
-            ["config", "v:" + page.version, *templates, *["a:" + k for k in page.keys]]
-        )
-        return OutputFile(page.path, text.encode("utf-8"), deps)
+        return text.encode("utf-8")
 
     def item_card(self, item: ItemView) -> Markup:
         """Render a listing item with the `item` macro of `_macros.html`, once per item.
