@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from typing import Final
 
 from digest.split.phrases import (
@@ -91,6 +91,8 @@ _LEGAL_ITEM_SPACES: Final = 5
 # A line this short next to a share button is a button too ("X", "in", "f", "✉").
 _GLYPH_MAX_CHARS: Final = 2
 SHARE_REASON: Final = "share buttons"
+# What may cling to a network's name in a row of buttons ("Facebook,", "Twitter·").
+_PUNCT: Final = ".,:;·•"
 # A line of at least this many words printed twice in a row is a caption and its alt text.
 _REPEAT_MIN_WORDS: Final = 8
 
@@ -159,15 +161,20 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
             n = (text.count(" ", 0, _SAMPLE_CHARS) + 1) * size // _SAMPLE_CHARS
         if n * 12 < size and text[size // 2] >= _CJK_START:
             n = max(n, size // _CJK_CHARS_PER_WORD)
-        end = text[-1]
-        if end in _CLOSERS:
+        # `sentence_end` inlined: most lines end with a full stop, so that is tested first.
+        last = text[-1]
+        if last == ".":
+            end = "" if text.endswith("...") else "."
+        elif last in _ENDERS:
+            end = last
+        elif last in _CLOSERS:
             end = sentence_end(text)
-        elif end not in _ENDERS or (end == "." and text.endswith("...")):
+        else:
             end = ""
         if end:
             kind = PROSE if n >= min_words else SHORT
         else:
-            kind = PROSE if is_prose(text, n, end, min_words) else SHORT
+            kind = PROSE if n >= LONG_WORDS and is_prose(text, n, end, min_words) else SHORT
         # Longer lines are only tested for the notices that run long; the substring tests
         # keep the patterns off ordinary paragraphs.
         if n <= FURNITURE_MAX_WORDS:
@@ -183,7 +190,15 @@ def line_features(lines: Sequence[str], min_words: int) -> Lines:
                     shares.append(k)
             if n <= _HEADER_MAX_WORDS and (end == ":" or text.endswith(_HEAD_ENDINGS)):
                 heads.append(k)
-        elif _may_be_notice(text, n):
+        # What a long line must hold before `_long_notice` tries the patterns (inlined: this
+        # runs on every paragraph); credit and copyright patterns are anchored, so only the
+        # head of the line counts for them.
+        elif (
+            last == ")"
+            or "ookie" in text
+            or "redit" in (head := text[:_HEAD_CHARS])
+            or (n <= _NOTICE_MAX_WORDS and ("©" in head or "opyright" in head))
+        ):
             kind, reason = _long_notice(text, kind)
             if reason:
                 reasons[k] = reason
@@ -238,7 +253,20 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
         return CREDIT, "photo credit"
     if text[-1] == ")" and _has_caption_tail(text, low):
         return CAPTION, "photo caption"
-    if n <= _HEADER_MAX_WORDS and _may_subscribe(low) and SUBSCRIBE_RE.search(low):
+    # The substring tests must pass before SUBSCRIBE_RE searches the line.
+    if (
+        n <= _HEADER_MAX_WORDS
+        and (
+            "subscri" in low
+            or "sign up" in low
+            or "newsletter" in low
+            or "abonn" in low
+            or "suscr" in low
+            or "inscrev" in low
+            or "iscriv" in low
+        )
+        and SUBSCRIBE_RE.search(low)
+    ):
         return BOILER, "subscription prompt"
     if n > _SHARE_MAX_WORDS:
         return kind, ""
@@ -253,28 +281,6 @@ def _furniture(text: str, n: int, end: str, kind: int) -> tuple[int, str]:
     ):
         return COMMENTS, "time stamp of a comment or teaser"
     return kind, ""
-
-
-def _may_subscribe(low: str) -> bool:
-    """Cheap substring tests that must pass before SUBSCRIBE_RE searches a line."""
-    return (
-        "subscri" in low
-        or "sign up" in low
-        or "newsletter" in low
-        or "abonn" in low
-        or "suscr" in low
-        or "inscrev" in low
-        or "iscriv" in low
-    )
-
-
-def _may_be_notice(text: str, n: int) -> bool:
-    """Cheap substring tests a long line must pass before `_long_notice` tries the patterns."""
-    if text[-1] == ")" or "ookie" in text:
-        return True
-    # credit and copyright patterns are anchored: only the head of the line counts
-    head = text[:_HEAD_CHARS]
-    return "redit" in head or (n <= _NOTICE_MAX_WORDS and ("©" in head or "opyright" in head))
 
 
 def _long_notice(text: str, kind: int) -> tuple[int, str]:
@@ -315,10 +321,12 @@ def _is_legal_row(low: str) -> bool:
 def _is_share_row(low: str) -> bool:
     """Tell whether a short line is a row of social network buttons."""
     names = low.replace("|", " ").replace("/", " ").split()
-    if len(names) < 2:
+    count = len(names)
+    if count < 2:
         return False  # a row has two buttons at least
-    social = len([name for name in names if name.strip(".,:;·•") in SOCIAL_WORDS])
-    return social >= 2 and 2 * social >= len(names)
+    # (counted with maps, not a loop: every short line of a page is tested)
+    social = sum(map(SOCIAL_WORDS.__contains__, map(str.strip, names, repeat(_PUNCT, count))))
+    return social >= 2 and 2 * social >= count
 
 
 def _heads_box(k: int, kinds: Sequence[int]) -> bool:

@@ -134,26 +134,23 @@ _SPONSOR_PIECES: Final = (
     "räsentiert",
     "atrocinado",
 )
-# Where a text's last sentence starts: after the last of these, within this many characters.
+# Where a text's last sentence starts: after the last break, within this many characters.
+# A break is a full stop, "!" or "?", maybe a closing quote, then a space.
 _LAST_SENTENCE_MAX_CHARS: Final = 400
-_BREAK: Final = "[.!?][\"”'’]? "
+_BREAK_MARKS: Final = ".!?"
+_CLOSING_QUOTES: Final = "\"”'’"
 
 # A last sentence that is a promotional call to action ("Learn how ...", "Shop now").
 # News summaries end by reporting; advertising copy ends by telling the reader what to do.
-# (Only ever used inside the two patterns below, so it is kept as text, not compiled.)
-_CALL_TO_ACTION: Final = (
+_CALL_TO_ACTION_RE: Final = re.compile(
     r"(?:learn\s+(?:how|more|why|about)|find\s+out\s+more|discover\s+(?:how|more|why|the)"
     r"|shop\s+(?:now|the)|sign\s+up\s+(?:now|today|for)|get\s+started|book\s+(?:now|today)"
     r"|try\s+it\s+(?:free|now|today)|start\s+your\s+free|request\s+a\s+demo"
     r"|download\s+(?:now|the\s+app)|mehr\s+erfahren|erfahren\s+sie\s+(?:mehr|wie)"
     r"|entdecken\s+sie|découvrez|en\s+savoir\s+plus|descubr[ae]\s+(?:cómo|más)"
-    r"|más\s+información|saiba\s+(?:mais|como)|scopri\s+(?:di\s+più|come)|ontdek\s+(?:hoe|meer))\b"
+    r"|más\s+información|saiba\s+(?:mais|como)|scopri\s+(?:di\s+più|come)|ontdek\s+(?:hoe|meer))\b",
+    re.IGNORECASE,
 )
-# A call to action that opens the last sentence (nothing breaks after it): after a sentence
-# break, or at the start of a text of one sentence.
-_LAST_SENTENCE: Final = rf"(?={_CALL_TO_ACTION})(?:(?!{_BREAK}).)*\Z"
-_LAST_CALL_RE: Final = re.compile(_BREAK + _LAST_SENTENCE, re.IGNORECASE | re.DOTALL)
-_ONLY_CALL_RE: Final = re.compile(_LAST_SENTENCE, re.IGNORECASE | re.DOTALL)
 # Credits the shared credit patterns miss: "Photograph: Jane Doe".
 _MORE_CREDITS_RE: Final = re.compile(r"(?:photograph|fotograf[íi]a|photographie|fotografie)\s*:")
 # "Top photo credit:", "Image credit:" at the start of a line that goes on with the caption.
@@ -248,7 +245,8 @@ def classify(text: str, words: int, kind: int, reason: str) -> Cue:
             else _is_credit(text, low)
         ):
             return _CREDIT_CUE
-    elif _CREDIT_PREFIX_RE.match(low) or _has_credit_tail(text):
+    # (_CREDIT_PREFIX_RE ends with a colon: a line without one need not be matched)
+    elif (":" in low and _CREDIT_PREFIX_RE.match(low)) or _has_credit_tail(text):
         return _CREDIT_LINE_CUE
     # A comment header or time stamp is never a headline, label or teaser.
     if reason and BARRIER <= kind <= BOX:
@@ -379,6 +377,27 @@ def is_sponsored_text(text: str) -> bool:
                 return True
             break
     lo = max(0, len(text) - 1 - _LAST_SENTENCE_MAX_CHARS)
-    # Searching for a sentence break followed by a call to action, with no break after it,
-    # skips from one break to the next in C; a text of one sentence may open with one.
-    return _LAST_CALL_RE.search(text, lo) is not None or _ONLY_CALL_RE.match(text, lo) is not None
+    return _CALL_TO_ACTION_RE.match(text, _last_sentence(text, lo)) is not None
+
+
+def _last_sentence(text: str, lo: int) -> int:
+    """Return where the last sentence of text[lo:] starts: after its last break, else at lo.
+
+    A break is a mark (".", "!", "?"), maybe a closing quote, then a space.  Searching for
+    the marks from the end takes a step or two; a pattern would try every position.
+    """
+    size = len(text)
+    best = lo - 1  # where the last break found so far starts
+    start = lo
+    for mark in _BREAK_MARKS:
+        # ("!" and "?" are rare: the `in` test is cheaper than a search that finds nothing)
+        at = text.rfind(mark, lo) if mark in text else -1
+        while at > best:
+            after = at + 1
+            if after < size and text[after] in _CLOSING_QUOTES:
+                after += 1
+            if after < size and text[after] == " ":
+                best, start = at, after + 1
+                break
+            at = text.rfind(mark, lo, at)
+    return start
