@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from digest import audit, produce, sources, touchup
+from digest import audit, incremental, produce, sources, touchup
 from digest.article_cache import ArticleCache
 from digest.config import load_config
 from digest.errors import BuildFailed
@@ -513,3 +513,37 @@ def test_outputs_changed_by_hand_are_found_by_the_forked_check(
     for pid in forked:  # every child was waited for
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_scan_in_a_forked_child_equals_the_scan_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_fails: bool
+) -> None:
+    site = Site(tmp_path / "site", random.Random(17))
+    (site.content / "notes.pdf").write_bytes(b"%PDF")  # a warning the scan reports
+    out = tmp_path / "public"
+    config = load_config(site.root / "config.yaml")
+    build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    monkeypatch.setattr(incremental, "SCAN_FORK_MIN_BYTES", 0)
+    if child_fails:
+        monkeypatch.setattr(incremental.ScanInBackground, "_rows", lambda self: os._exit(3))
+    background = incremental.ScanInBackground(config, state_path(site.root, out), 2)
+    assert background._child is not None, "the scan did not run in a child"
+    assert background.result() == incremental.scan_inputs(config)
+    # A rebuild through the child after an edit still equals a clean build.
+    path = site.files()[0]
+    meta, paragraphs = site.read(path)
+    site.write(path, meta, [*paragraphs, "A sentence added to the story."])
+    report = build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    assert report.warnings and "not an article" in report.warnings[0].message
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
+def test_no_forked_scan_for_a_small_site(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site", random.Random(18))
+    out = tmp_path / "public"
+    config = load_config(site.root / "config.yaml")
+    build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    background = incremental.ScanInBackground(config, state_path(site.root, out), 2)
+    assert background._child is None
+    assert background.result() == incremental.scan_inputs(config)

@@ -328,8 +328,11 @@ def test_page_text_articles_and_simple_config_need_no_yaml_or_markdown(tmp_path:
         from zoneinfo import ZoneInfo
         from digest.config import load_config
         from digest.sources import parse_file
+        from digest.state import Stamp
         load_config(Path({str(tmp_path / "config.yaml")!r}))
-        digest, parsed, _ = parse_file(Path({str(article)!r}), "a.txt", 0.0, ZoneInfo("UTC"), 45)
+        digest, parsed, _ = parse_file(
+            Path({str(article)!r}), "a.txt", Stamp(0, 0), ZoneInfo("UTC"), 45
+        )
         assert parsed.article is not None, parsed
         loaded = {{m.split(".")[0] for m in sys.modules}}
         print(sorted(loaded & {{"yaml", "frontmatter", "markdown"}}))

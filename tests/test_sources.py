@@ -10,6 +10,7 @@ import pytest
 
 from digest.article_cache import decode_line, encode_line
 from digest.sources import _READ_SIZE, parse_file
+from digest.state import Stamp
 
 STORY = (
     "Officials in the capital said on Sunday that the talks on trade would resume next week.\n\n"
@@ -18,7 +19,7 @@ STORY = (
 
 
 def parse(path: Path) -> tuple[str, object]:
-    digest, parsed, _by_mtime = parse_file(path, path.name, 0.0, ZoneInfo("UTC"), 45)
+    digest, parsed, _by_mtime = parse_file(path, path.name, Stamp(0, 0), ZoneInfo("UTC"), 45)
     return digest, parsed
 
 

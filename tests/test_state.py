@@ -25,9 +25,11 @@ from digest.state import (
     OutputRecord,
     Stamp,
     load_state,
+    mtime_seconds,
     pack_state,
     prune_states,
     save_state,
+    stamp_of,
     state_path,
     unpack_state,
 )
@@ -154,7 +156,8 @@ def test_states_of_vanished_output_folders_are_pruned(tmp_path: Path) -> None:
 def parsed_article(tmp_path: Path, text: str = ARTICLE) -> Parsed:
     path = tmp_path / "deal.txt"
     path.write_text(text, "utf-8")
-    digest, parsed, _by_mtime = parse_file(path, "deal.txt", 0.0, ZoneInfo("Europe/Berlin"), 45)
+    zone = ZoneInfo("Europe/Berlin")
+    digest, parsed, _by_mtime = parse_file(path, "deal.txt", Stamp(0, 0), zone, 45)
     assert digest and parsed.article is not None
     return parsed
 
@@ -279,13 +282,13 @@ def test_scan_finds_what_find_sources_finds(make_site: SiteMaker) -> None:
     assert [(Path(path), rel) for path, rel, _st in scan.sources] == found
     assert list(scan.problems) == problems
     assert str(root / "templates" / "static" / "x.css") in scan.inputs
-    assert all(st.st_size == os.stat(path).st_size for path, _rel, st in scan.sources)
+    assert all(st.size == os.stat(path).st_size for path, _rel, st in scan.sources)
 
 
 def test_reads_the_digest_load_computes(tmp_path: Path) -> None:
     path = tmp_path / "deal.txt"
     path.write_text(ARTICLE, "utf-8")
-    digest, _parsed, by_mtime = parse_file(path, "deal.txt", 0.0, ZoneInfo("UTC"), 45)
+    digest, _parsed, by_mtime = parse_file(path, "deal.txt", Stamp(0, 0), ZoneInfo("UTC"), 45)
     assert digest == read_source(path, "deal.txt").digest
     assert not by_mtime
 
@@ -293,7 +296,19 @@ def test_reads_the_digest_load_computes(tmp_path: Path) -> None:
 def test_article_dated_by_its_mtime_is_marked(tmp_path: Path) -> None:
     path = tmp_path / "undated.txt"
     path.write_text(ARTICLE.replace("date: 2024-03-31T02:30:00\n", ""), "utf-8")
-    stamp = datetime(2024, 5, 1, 12, 0, tzinfo=ZoneInfo("UTC")).timestamp()
-    os.utime(path, (stamp, stamp))
+    when = datetime(2024, 5, 1, 12, 0, tzinfo=ZoneInfo("UTC")).timestamp()
+    os.utime(path, (when, when))
+    stamp = stamp_of(os.stat(path))
     _digest, parsed, by_mtime = parse_file(path, "undated.txt", stamp, ZoneInfo("UTC"), 45)
     assert parsed.article is not None and by_mtime
+
+
+@pytest.mark.parametrize(
+    "mtime_ns", [0, 1, 999_999_999, 1_700_000_000_999_999_700, 1_796_416_090_921_873_259]
+)
+def test_mtime_seconds_equals_what_stat_gives(tmp_path: Path, mtime_ns: int) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("x", "utf-8")
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+    st = os.stat(path)
+    assert mtime_seconds(stamp_of(st)) == st.st_mtime

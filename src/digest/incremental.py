@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
 from .config import Config
@@ -31,9 +31,12 @@ from .state import (
     FORMAT,
     BuildState,
     InputRecord,
+    Stamp,
     cache_dir,
     digest_of,
     not_as_written,
+    problems_from_json,
+    problems_to_json,
     stamp_of,
 )
 
@@ -50,9 +53,9 @@ THEME_DIR = PACKAGE_DIR / "theme"
 class Scan:
     """The input files of a site with their stat results, found in one walk."""
 
-    # (path, key, stat) sorted as `find_sources` sorts; paths stay text (Path() is slow)
-    sources: tuple[tuple[str, str, os.stat_result], ...]
-    inputs: dict[str, os.stat_result]  # template and static files by absolute path
+    # (path, key, stamp) sorted as `find_sources` sorts; paths stay text (Path() is slow)
+    sources: tuple[tuple[str, str, Stamp], ...]
+    inputs: dict[str, Stamp]  # template and static files by absolute path
     problems: tuple[Problem, ...]  # files in the content folder that are not articles
 
 
@@ -76,7 +79,7 @@ def _walk(
 
 def scan_inputs(config: Config) -> Scan:
     """List articles (as `load.find_sources` does, with the same problems) and theme files."""
-    sources: list[tuple[str, str, os.stat_result]] = []
+    sources: list[tuple[str, str, Stamp]] = []
     problems: list[Problem] = []
     content = config.content_dir
     if not content.is_dir():
@@ -88,14 +91,69 @@ def scan_inputs(config: Config) -> Scan:
     inputs = {}
     for root in (THEME_DIR, config.templates_dir):
         for _parts, entry in _walk(root):
-            inputs[entry.path] = entry.stat()
+            inputs[entry.path] = stamp_of(entry.stat())
     return Scan(tuple(sources), inputs, tuple(problems))
+
+
+# A state file this large (about 600 articles) makes the scan worth a forked child.
+SCAN_FORK_MIN_BYTES = 300_000
+
+
+class ScanInBackground:
+    """`scan_inputs` run in a forked child while the parent loads the build state.
+
+    Only for a site whose last state is large: the scan's 10,000 stat calls then take as
+    long as loading the state, and the two overlap on two cores. Without a child (small
+    site, no state, forking unsafe, a failed child) `result` scans in place.
+    """
+
+    def __init__(self, config: Config, state_file: Path, jobs: int | None) -> None:
+        from .forked import ForkedCall, can_fork
+
+        self._config = config
+        self._child: ForkedCall | None = None
+        try:
+            big = os.stat(state_file).st_size >= SCAN_FORK_MIN_BYTES
+        except OSError:
+            big = False
+        if big and can_fork(jobs):
+            self._child = ForkedCall(self._rows)
+
+    def _rows(self) -> list[object]:
+        # Marshal-able form of a Scan: plain tuples instead of Stamps and Problems.
+        scan = scan_inputs(self._config)
+        return [
+            [(path, rel, stamp[0], stamp[1]) for path, rel, stamp in scan.sources],
+            [(path, stamp[0], stamp[1]) for path, stamp in scan.inputs.items()],
+            problems_to_json(scan.problems),
+        ]
+
+    def result(self) -> Scan:
+        """The scan, from the child if it answered, else made now."""
+        rows = self._child.result() if self._child is not None else None
+        self._child = None
+        if rows is not None:
+            try:
+                sources, inputs, problems = cast(list[Any], rows)
+                return Scan(
+                    tuple([(p, rel, Stamp(size, ns)) for p, rel, size, ns in sources]),
+                    {p: Stamp(size, ns) for p, size, ns in inputs},
+                    problems_from_json(problems),
+                )
+            except (TypeError, ValueError):
+                pass  # not what the child was meant to send: scan here
+        return scan_inputs(self._config)
+
+    def close(self) -> None:
+        """Reap the child if the scan was never asked for."""
+        if self._child is not None:
+            self._child.close()
 
 
 def _scan_content(
     folder: str,
     prefix: str,
-    sources: list[tuple[str, str, os.stat_result]],
+    sources: list[tuple[str, str, Stamp]],
     problems: list[Problem],
 ) -> None:
     """Add the articles below a folder in `find_sources` order (each folder's names sorted).
@@ -115,7 +173,8 @@ def _scan_content(
         elif not entry.is_file():
             continue
         elif os.path.splitext(name)[1].lower() in CONTENT_SUFFIXES:
-            sources.append((entry.path, prefix + name, entry.stat()))
+            st = entry.stat()
+            sources.append((entry.path, prefix + name, Stamp(st.st_size, st.st_mtime_ns)))
         else:
             problems.append(not_an_article(Path(entry.path)))
 
@@ -168,7 +227,7 @@ def nothing_changed(
     settings: str,
     out_dir: Path,
     now: datetime,
-    touched: Sequence[tuple[str, str, os.stat_result]] | None = None,
+    touched: Sequence[tuple[str, str, Stamp]] | None = None,
     audit: OutputAudit | None = None,
 ) -> bool:
     """Tell whether the last build's output is still exactly what a build would make."""
@@ -176,12 +235,12 @@ def nothing_changed(
         return False
     if old.recheck_ns is not None and now.timestamp() * 1e9 >= old.recheck_ns:
         return False  # a scheduled article is due
-    for _path, rel, st in scan.sources if touched is None else touched:
+    for _path, rel, stamp in scan.sources if touched is None else touched:
         record = old.sources.get(rel)
-        if record is None or record.stamp != stamp_of(st):
+        if record is None or record.stamp != stamp:
             return False
     if old.inputs.keys() != scan.inputs.keys() or any(
-        old.inputs[path].stamp != stamp_of(st) for path, st in scan.inputs.items()
+        old.inputs[path].stamp != stamp for path, stamp in scan.inputs.items()
     ):
         return False
     if not is_settled(out_dir):
@@ -220,8 +279,7 @@ def input_records(scan: Scan, old: BuildState | None) -> dict[str, InputRecord]:
     """Stamp and digest of every template and static file (digests reused when unchanged)."""
     known = old.inputs if old is not None else {}
     records = {}
-    for path, st in scan.inputs.items():
-        stamp = stamp_of(st)
+    for path, stamp in scan.inputs.items():
         record = known.get(path)
         if record is None or record.stamp != stamp:
             record = read_record(Path(path))

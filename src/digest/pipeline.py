@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 from .audit import OutputAudit
@@ -30,6 +30,7 @@ from .config import Config
 from .errors import BuildFailed, ContentError, Problem
 from .incremental import (
     Scan,
+    ScanInBackground,
     changed_articles,
     code_digest,
     input_records,
@@ -61,6 +62,13 @@ if TYPE_CHECKING:  # the splitter, the model and Jinja load only when there is w
 
 PROGRESS_AFTER = 2.0  # seconds before a build starts showing a progress line
 _CACHE_HINT = "make the site's .digest-cache folder writable; until then every build is full"
+
+
+class Child(Protocol):
+    """A forked helper of a build (`ScanInBackground`, `OutputAudit`)."""
+
+    def close(self) -> None:
+        """Reap it if its answer was never asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +196,9 @@ def build(
     # takes 8 % less CPU (forked workers inherit this). It runs again after the build.
     enabled = gc.isenabled()
     gc.disable()
-    audits: list[OutputAudit] = []  # children checking output files, reaped in any case
+    children: list[Child] = []  # forked helpers (scan, output check), reaped in any case
     try:
-        return _build(config, options, session, audits)
+        return _build(config, options, session, children)
     except CacheDamaged as exc:
         # An article's text could not be read back from the cache (changed under this
         # build): nothing was written; build again, parsing every article afresh.
@@ -198,16 +206,16 @@ def build(
         if session is not None:
             session.forget()
             session.cache = None
-        return _build(config, options, session, audits)
+        return _build(config, options, session, children)
     finally:
-        for audit in audits:
-            audit.close()
+        for child in children:
+            child.close()
         if enabled:
             gc.enable()
 
 
 def _build(
-    config: Config, options: BuildOptions, session: BuildSession | None, audits: list[OutputAudit]
+    config: Config, options: BuildOptions, session: BuildSession | None, children: list[Child]
 ) -> BuildReport:
     started = time.perf_counter()
     progress = Progress(options.progress)
@@ -217,6 +225,10 @@ def _build(
     where = state_path(config.root, out_dir)
     warm = session.warm_for(settings, out_dir) if session is not None else None
     trouble: list[str] = []
+    background = None
+    if session is None:  # the scan's stat calls overlap loading the state (big sites)
+        background = ScanInBackground(config, where, options.jobs)
+        children.append(background)
     if warm is not None:
         old: BuildState | None = warm.state
     else:
@@ -226,8 +238,11 @@ def _build(
     audit = None
     if old is not None and session is None:  # a session trusts its own output folder
         audit = OutputAudit(str(out_dir), old.outputs, options.jobs)
-        audits.append(audit)
-    scan = session.scan(config, warm) if session is not None else scan_inputs(config)
+        children.append(audit)
+    if background is not None:
+        scan = background.result()
+    else:
+        scan = session.scan(config, warm) if session is not None else scan_inputs(config)
     now = options.now or datetime.now(ZoneInfo(config.timezone))
     # A session's own folder needs no look at every output file (only its builds write
     # there), nor its sources at every file (the watcher named the ones to look at).

@@ -50,6 +50,7 @@ from .state import (
     digest_of,
     prune_states,
     save_state,
+    stamp_of,
 )
 
 if TYPE_CHECKING:
@@ -134,10 +135,10 @@ class BuildSession:
                 self.touched = None
                 return scan_inputs(config)
             if index is not None:
-                sources[index] = (path, sources[index][1], st)
+                sources[index] = (path, sources[index][1], stamp_of(st))
                 self.touched.append(sources[index])
             else:
-                inputs[path] = st
+                inputs[path] = stamp_of(st)
         return Scan(tuple(sources), inputs, warm.scan.problems)
 
     def environment(

@@ -23,7 +23,7 @@ from .errors import ContentError, Problem
 from .incremental import Scan
 from .load import parse_source
 from .model import Site
-from .state import BuildState, InputRecord, Stamp, cache_dir, digest_of, stamp_of
+from .state import BuildState, InputRecord, Stamp, cache_dir, digest_of, mtime_seconds
 
 # Below this many files to parse, worker processes cost more than they save (measured).
 PARALLEL_PARSE_MIN = 400
@@ -76,7 +76,7 @@ def _read_bytes(path: str | Path) -> bytes:
 
 
 def parse_file(
-    path: Path, rel: str, st_mtime: float, zone: ZoneInfo, words: int
+    path: Path, rel: str, stamp: Stamp, zone: ZoneInfo, words: int
 ) -> tuple[str, Parsed, bool]:
     """Read, parse and split one article file: (digest, parse, dated by its mtime?)."""
     try:
@@ -92,12 +92,12 @@ def parse_file(
     article, problems = read_article(doc, zone, words)
     # Conservative: an explicit date equal to the mtime is treated as mtime-dated too.
     by_mtime = article is not None and article.date == datetime.fromtimestamp(
-        st_mtime, zone
+        mtime_seconds(stamp), zone
     ).replace(microsecond=0)
     return digest, Parsed(article, tuple(problems)), by_mtime
 
 
-Job = tuple[str, str, int, int, float]  # path, key, size, mtime_ns, st_mtime
+Job = tuple[str, str, int, int]  # path, key, size, mtime_ns
 Result = tuple[str, str, Stamp, bytes | None, Parsed | None]  # key, digest, stamp, line, parse
 
 
@@ -105,14 +105,15 @@ def _parse_jobs(jobs: list[Job], zone_name: str, words: int) -> list[Result]:
     """Parse a batch (in a worker): cache lines travel back; a parse only if uncacheable."""
     zone = ZoneInfo(zone_name)
     results: list[Result] = []
-    for path, rel, size, mtime_ns, st_mtime in jobs:
-        digest, parsed, by_mtime = parse_file(Path(path), rel, st_mtime, zone, words)
+    for path, rel, size, mtime_ns in jobs:
+        stamp = Stamp(size, mtime_ns)
+        digest, parsed, by_mtime = parse_file(Path(path), rel, stamp, zone, words)
         line = encode_line(rel, digest, mtime_ns if by_mtime else None, parsed) if digest else None
-        results.append((rel, digest, Stamp(size, mtime_ns), line, None if line else parsed))
+        results.append((rel, digest, stamp, line, None if line else parsed))
     return results
 
 
-Entry = tuple[str, str, os.stat_result]  # path, key, stat (as in `Scan.sources`)
+Entry = tuple[str, str, Stamp]  # path, key, stamp (as in `Scan.sources`)
 
 
 def load_articles(
@@ -145,8 +146,7 @@ def load_articles(
         parsed, records = dict(update[0].parsed), dict(update[0].records)
         entries = update[1]
     todo: list[Job] = []
-    for path, rel, st in entries:
-        stamp = stamp_of(st)
+    for path, rel, stamp in entries:
         record = old_sources.get(rel)
         hit = None
         if record is not None and record.stamp == stamp:
@@ -163,7 +163,7 @@ def load_articles(
         else:
             parsed[rel] = Parsed(None, ())  # keeps file order; replaced below
             records.pop(rel, None)
-            todo.append((path, rel, st.st_size, st.st_mtime_ns, st.st_mtime))
+            todo.append((path, rel, stamp.size, stamp.mtime_ns))
     for rel, digest, stamp, line, fresh in _run_parse(todo, config, jobs, tick):
         if line is not None:
             parsed[rel] = cache.add(rel, line)

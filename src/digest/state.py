@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem
 
@@ -38,24 +38,26 @@ CACHE_DIR = ".digest-cache"
 RACY_WINDOW = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
+# The three records below are named tuples, not frozen dataclasses like the rest: a
+# rebuild reads 23,000 of them at 10,000 articles, and a tuple is made in a third of the
+# time, and compared in C.
+
+
+class Stamp(NamedTuple):
     """Size and modification time of a file; a change in either means "read it again"."""
 
     size: int
     mtime_ns: int
 
 
-@dataclass(frozen=True, slots=True)
-class InputRecord:
+class InputRecord(NamedTuple):
     """A source, template or static file as last read."""
 
     stamp: Stamp
     digest: str  # sha1 of the file's bytes
 
 
-@dataclass(frozen=True, slots=True)
-class OutputRecord:
+class OutputRecord(NamedTuple):
     """An output file as last written, and what it was made from."""
 
     stamp: Stamp
@@ -103,6 +105,12 @@ def digest_of(*parts: str) -> str:
 def stamp_of(stat: os.stat_result) -> Stamp:
     """The stamp of a stat result."""
     return Stamp(stat.st_size, stat.st_mtime_ns)
+
+
+def mtime_seconds(stamp: Stamp) -> float:
+    """The modification time in seconds, the float `os.stat` gives as `st_mtime`."""
+    # The same sum as CPython's, so that the value equals st_mtime to the last bit.
+    return float(stamp.mtime_ns // 1_000_000_000) + (stamp.mtime_ns % 1_000_000_000) * 1e-9
 
 
 def still_written(folder: str, rel: str, stamp: Stamp) -> bool:

@@ -17,7 +17,6 @@ None, and the build takes the ordinary path. The result equals a clean build eit
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +29,7 @@ from .incremental import Scan
 from .load import not_an_article
 from .model import from_outline, shape_of
 from .sources import cache_fingerprint, parse_file
-from .state import BuildState, InputRecord, cache_dir, stamp_of
+from .state import BuildState, InputRecord, Stamp, cache_dir
 
 if TYPE_CHECKING:
     from .article import Article
@@ -68,9 +67,9 @@ def touch_up(
         return None
     records = dict(old.sources)
     touched = []
-    for path, rel, st in scan.sources:
-        if records[rel].stamp != stamp_of(st):
-            touched.append((path, rel, st))
+    for entry in scan.sources:
+        if records[entry[1]].stamp != entry[2]:
+            touched.append(entry)
             if len(touched) > TOUCH_UP_MAX:
                 return None
     cache = ArticleCache.open(cache_dir(config.root) / FILE_NAME, cache_fingerprint(config, code))
@@ -104,7 +103,7 @@ def touch_up(
 def _parse_changed(
     config: Config,
     old: BuildState,
-    touched: list[tuple[str, str, os.stat_result]],
+    touched: list[tuple[str, str, Stamp]],
     records: dict[str, InputRecord],
     cache: ArticleCache,
 ) -> dict[str, Article] | None:
@@ -117,8 +116,8 @@ def _parse_changed(
     zone = ZoneInfo(config.timezone)
     with_problems = {p.path for p in old.problems}
     fresh: dict[str, Article] = {}
-    for path, rel, st in touched:
-        before, stamp = records[rel], stamp_of(st)
+    for path, rel, stamp in touched:
+        before = records[rel]
         try:
             with open(path, "rb") as f:
                 records[rel] = InputRecord(stamp, hashlib.sha1(f.read()).hexdigest())
@@ -127,9 +126,7 @@ def _parse_changed(
         if cache.holds(rel, records[rel].digest, stamp.mtime_ns):
             continue  # touched, or saved without a change
         was = cache.get(rel, before.digest, before.stamp.mtime_ns)
-        digest, parsed, by_mtime = parse_file(
-            Path(path), rel, st.st_mtime, zone, config.summary_words
-        )
+        digest, parsed, by_mtime = parse_file(Path(path), rel, stamp, zone, config.summary_words)
         if (
             was is None
             or was.article is None
@@ -159,7 +156,7 @@ def _same_files(scan: Scan, old: BuildState, now: datetime) -> bool:
     if len(old.held_back) + len(old.outline.keys if old.outline else ()) != len(old.sources):
         return False  # not the outline of these files (a damaged state)
     return old.inputs.keys() == scan.inputs.keys() and all(
-        old.inputs[path].stamp == stamp_of(st) for path, st in scan.inputs.items()
+        old.inputs[path].stamp == stamp for path, stamp in scan.inputs.items()
     )
 
 
