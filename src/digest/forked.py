@@ -20,11 +20,18 @@ from collections.abc import Callable
 from typing import Any
 
 
+def default_jobs() -> int:
+    """How many worker processes a build may use here: the CPUs, if forking is safe."""
+    if not sys.platform.startswith("linux"):
+        return 1  # elsewhere Python spawns by default: forking there is not safe
+    if threading.active_count() > 1:
+        return 1  # a forked copy of a threaded process can inherit a held lock
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def can_fork(jobs: int | None) -> bool:
     """Fork only where builds fork their workers: Linux, one thread, more than one CPU."""
-    if jobs == 1 or not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return False
-    return len(os.sched_getaffinity(0)) > 1
+    return jobs != 1 and default_jobs() > 1
 
 
 class ForkedCall:

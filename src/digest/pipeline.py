@@ -410,7 +410,7 @@ def _environment(
 
 
 def _default_jobs() -> int:
-    from .workers import default_jobs
+    from .forked import default_jobs
 
     return default_jobs()
 
