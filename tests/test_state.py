@@ -84,6 +84,45 @@ def test_state_round_trips(tmp_path: Path) -> None:
     assert load_state(path) == state
 
 
+@pytest.mark.parametrize("change", ["record", "template set", "sources", "sources order"])
+def test_rows_kept_from_the_loaded_state_save_what_fresh_rows_save(
+    tmp_path: Path, change: str
+) -> None:
+    path = tmp_path / "state.dat"
+    sources = {
+        "a.txt": InputRecord(Stamp(10, 1_000), "d1"),
+        "b.txt": InputRecord(Stamp(11, 1_001), "d3"),
+    }
+    outputs = {
+        f"p{i}/index.html": OutputRecord(
+            Stamp(30 + i, 3_000), f"k{i}", "v", ("base.html", f"t{i % 3}.html"), ("b.txt", "a.txt")
+        )
+        for i in range(6)
+    }
+    save_state(path, a_state(sources=sources, outputs=outputs), 10**18, tmp_path)
+    loaded = load_state(path)
+    assert loaded is not None and loaded.encoded is not None
+    new_outputs = dict(loaded.outputs)  # the same record objects, as a rebuild keeps them
+    new_sources = dict(loaded.sources)
+    if change == "record":
+        new_outputs["p2/index.html"] = OutputRecord(Stamp(1, 2), "x", "v", ("base.html",), ())
+    elif change == "template set":
+        new_outputs["p7/index.html"] = OutputRecord(Stamp(1, 2), "y", "v", ("new.html",), ())
+    elif change == "sources":
+        del new_sources["a.txt"]
+        for rel, r in new_outputs.items():  # no page shows a.txt any more
+            new_outputs[rel] = r._replace(articles=("b.txt",))
+    else:
+        new_sources = dict(reversed(list(new_sources.items())))
+    outline = Outline(tuple(new_sources), (("source", "wire", "Wire", tuple(new_sources)),))
+    state = replace(loaded, sources=new_sources, outputs=new_outputs, outline=outline)
+    save_state(path, state, 10**18, tmp_path)
+    with_rows = load_state(path)
+    save_state(path, replace(state, encoded=None), 10**18, tmp_path)
+    assert with_rows == load_state(path) == state
+    assert with_rows is not None and with_rows.outputs == new_outputs
+
+
 def test_stamps_of_files_changed_just_before_the_save_are_not_trusted(tmp_path: Path) -> None:
     path = tmp_path / "state.dat"
     saved = 10**18

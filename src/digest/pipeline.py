@@ -359,6 +359,7 @@ def _build(
         recheck_ns=min(due) if due else None,
         articles=len(site.articles),
         outline=outline_of(site),
+        encoded=old.encoded if old is not None else None,
     )
     # The site is built; failing to remember how only costs the next build time.
     if cache.error:
