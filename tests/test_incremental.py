@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from digest import audit, incremental, produce, sources, touchup
-from digest.article_cache import ArticleCache
+from digest.article_cache import ArticleCache, decode_line
 from digest.config import load_config
 from digest.errors import BuildFailed
 from digest.pipeline import BuildOptions, BuildReport, Progress, build
@@ -302,6 +302,34 @@ def test_parallel_build_equals_serial_build(
     config = load_config(site.root / "config.yaml")
     build(config, BuildOptions(out_dir=tmp_path / "parallel", now=NOW, jobs=2))
     assert tree(tmp_path / "parallel") == clean_build(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("appends", ["worker", "short write", "parent"])
+def test_cache_lines_appended_by_workers_are_read_back_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, appends: str
+) -> None:
+    monkeypatch.setattr(sources, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(sources, "PARSE_CHUNK", 3)
+    if appends == "short write":  # a full disk: the worker sends the line instead
+        monkeypatch.setattr(sources, "append_line", lambda fd, line: None)
+    elif appends == "parent":  # the cache file cannot be opened in the worker
+        monkeypatch.setattr(ArticleCache, "appending", lambda self: str(tmp_path / "nowhere"))
+    site = Site(tmp_path / "site", random.Random(19))
+    out = tmp_path / "public"
+    config = load_config(site.root / "config.yaml")
+    first = build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    assert first.parsed == len(site.files())
+    cache_file = cache_dir(site.root) / "articles.jsonl"
+    lines = cache_file.read_bytes().splitlines(keepends=True)[1:]
+    assert len(lines) == len(site.files())  # one whole line per article, none torn
+    for line in lines:
+        assert decode_line(line).article is not None
+    # Without the saved index the next build reads the file itself: nothing is parsed.
+    (cache_dir(site.root) / "articles.jsonl.idx").unlink()
+    shutil.rmtree(out)
+    again = build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    assert again.parsed == 0
+    assert tree(out) == clean_build(site, tmp_path / "clean")
 
 
 def test_scheduled_article_appears_when_due_without_any_file_change(tmp_path: Path) -> None:

@@ -8,13 +8,14 @@ Every other line is one parse of one article file:
     <key as JSON> TAB <sha1 of the file> TAB <mtime_ns or -> TAB <JSON: problems, article
     without its text> TAB <JSON: the article's text (story, teasers, boilerplate)>
 
-New parses are appended as they are made, so neither a clean build nor a rebuild holds the
-file in memory; a later line for the same key wins, and the file is compacted when dead
-lines outweigh live ones. Lines are read back (by offset) only when asked for, and only up
-to the text: an article's text stays in the file (`CachedText`) until its page is rendered,
-so a site of 10,000 articles holds only their titles, dates and summaries in memory. The
-mtime is recorded only for an article dated by its file's modification time: touching it
-matters.
+New parses are appended as they are made (by the parsing workers themselves, each through
+its own O_APPEND descriptor, so that lines never interleave), so neither a clean build nor
+a rebuild holds the file in memory; a later line for the same key wins, and the file is
+compacted when dead lines outweigh live ones. Lines are read back (by offset) only when
+asked for, and only up to the text: an article's text stays in the file (`CachedText`)
+until its page is rendered, so a site of 10,000 articles holds only their titles, dates
+and summaries in memory. The mtime is recorded only for an article dated by its file's
+modification time: touching it matters.
 
 Articles are stored field by field in declaration order, converted by their type hints
 (`cache_codec.py`: tuples, optional values, nested dataclasses, time-zone aware
@@ -69,6 +70,26 @@ def encode_line(key: str, digest: str, mtime_ns: int | None, parsed: Parsed) -> 
         return "\t".join((json.dumps(key), digest, mtime, head, tail)).encode("utf-8") + b"\n"
     except (Uncacheable, UnicodeEncodeError):
         return None
+
+
+def append_line(fd: int, line: bytes) -> int | None:
+    """Append a line through an O_APPEND descriptor of this process's own; its offset, or None.
+
+    The kernel places each write at the end of the file atomically, and leaves this
+    descriptor's position after it, whoever else appends meanwhile. A short write (a full
+    disk) leaves a torn line, which costs its file one parse later; None then.
+    """
+    written = os.write(fd, line)
+    if written != len(line):
+        return None
+    return os.lseek(fd, 0, os.SEEK_CUR) - written
+
+
+def line_head(line: bytes) -> bytes:
+    """The part of a cache line before its text (the text is read back only when needed)."""
+    fields = _fields(line, 0, len(line))
+    assert fields is not None, "a line made by encode_line"
+    return line[: fields[3]]
 
 
 def _fields(data: bytes, start: int, stop: int) -> tuple[str, str, str, int] | None:
@@ -247,7 +268,8 @@ class ArticleCache:
                     tmp.write_bytes(self._header())
                     os.replace(tmp, self.path)
                     self._reader, self._size = None, len(self._header())
-                self._fd = os.open(self.path, os.O_RDWR)
+                # O_APPEND: workers append to the same file (`append_line`) meanwhile.
+                self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
                 os.ftruncate(self._fd, self._size)  # drop a torn last line before appending
             except OSError as exc:
                 self.error = f"{self.path}: {exc.strerror}"
@@ -298,18 +320,44 @@ class ArticleCache:
             fd = self._file()
             if self.error is not None:
                 return decode_line(line)
-            offset = self._size
-            self._size += os.pwrite(fd, line, offset)
+            offset = append_line(fd, line)
         except OSError as exc:
             self.error = f"{self.path}: {exc.strerror}"
             return decode_line(line)
+        if offset is None:
+            self.error = f"{self.path}: the disk is full"
+            return decode_line(line)
+        return self._place(key, digest, mtime, offset, len(line), line[:text_at])
+
+    def appending(self) -> str | None:
+        """Ready the file for workers' `append_line`s (`adopt` them); its path, or None."""
+        try:
+            self._file()
+        except OSError as exc:
+            self.error = f"{self.path}: {exc.strerror}"
+        return None if self.error is not None else str(self.path)
+
+    def adopt(self, key: str, offset: int, size: int, head: bytes) -> Parsed:
+        """Take in a line a worker appended: `size` bytes at `offset`, `head` its start."""
+        fields = _fields(head, 0, len(head))
+        if fields is None or fields[0] != key:
+            raise ValueError(f"not the head of a cache line for {key}")
+        _key, digest, mtime, _text_at = fields
+        return self._place(key, digest, mtime, offset, size, head)
+
+    def _place(
+        self, key: str, digest: str, mtime: str, offset: int, size: int, head: bytes
+    ) -> Parsed:
+        """Index a line appended at `offset`; decode its head as a later build would."""
+        text_at = len(head)
         reader = self._reader
         assert reader is not None
-        place = CachedText(reader, key, offset + text_at, len(line) - text_at - 1)
-        parsed = _decode_head(line[: text_at - 1], lambda: place)  # as a later build reads it
-        self._index[key] = (digest, mtime, offset, len(line), text_at)
+        place = CachedText(reader, key, offset + text_at, size - text_at - 1)
+        parsed = _decode_head(head[: text_at - 1], lambda: place)
+        self._index[key] = (digest, mtime, offset, size, text_at)
         self._decoded[key] = (digest, mtime, parsed)
         self._index_changed = True
+        self._size = max(self._size, offset + size)  # the file's end, as far as we know
         return parsed
 
     def forget(self, key: str) -> None:

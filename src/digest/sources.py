@@ -2,8 +2,10 @@
 
 A file whose stamp matches the last build's record, or whose bytes hash to the recorded
 digest, is taken from the cache (`article_cache.py`); the rest are read, parsed and split,
-in a pool of forked workers when there are many. Workers send back cache lines, which are
-appended to the cache as they arrive and decoded by the parent meanwhile.
+in a pool of forked workers when there are many. Workers append their cache lines to the
+cache file themselves and send back only where each went and the part the parent decodes
+(title, date, summary: not the text), which saves piping 85 MB through the parent at
+10,000 articles.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .article import read_article
-from .article_cache import FILE_NAME, ArticleCache, Parsed, encode_line
+from .article_cache import FILE_NAME, ArticleCache, Parsed, append_line, encode_line, line_head
 from .config import Config
 from .errors import ContentError, Problem
 from .incremental import Scan
@@ -98,18 +100,44 @@ def parse_file(
 
 
 Job = tuple[str, str, int, int]  # path, key, size, mtime_ns
-Result = tuple[str, str, Stamp, bytes | None, Parsed | None]  # key, digest, stamp, line, parse
+Placed = tuple[int, int]  # offset and size of a line a worker appended to the cache file
+# key, digest, stamp, cache line (only its head when placed), parse (only if uncacheable)
+Result = tuple[str, str, Stamp, bytes | None, Parsed | None, Placed | None]
 
 
-def _parse_jobs(jobs: list[Job], zone_name: str, words: int) -> list[Result]:
-    """Parse a batch (in a worker): cache lines travel back; a parse only if uncacheable."""
+def _parse_jobs(
+    jobs: list[Job], zone_name: str, words: int, append_to: str | None = None
+) -> list[Result]:
+    """Parse a batch; cache lines are appended to `append_to` or travel back whole.
+
+    A parse travels back only when it has no cache line (an uncacheable article).
+    """
     zone = ZoneInfo(zone_name)
     results: list[Result] = []
-    for path, rel, size, mtime_ns in jobs:
-        stamp = Stamp(size, mtime_ns)
-        digest, parsed, by_mtime = parse_file(Path(path), rel, stamp, zone, words)
-        line = encode_line(rel, digest, mtime_ns if by_mtime else None, parsed) if digest else None
-        results.append((rel, digest, stamp, line, None if line else parsed))
+    fd = None
+    try:
+        if append_to is not None:
+            try:  # this process's own descriptor: see `append_line`
+                fd = os.open(append_to, os.O_WRONLY | os.O_APPEND)
+            except OSError:
+                fd = None  # the lines travel back, and the parent appends them
+        for path, rel, size, mtime_ns in jobs:
+            stamp = Stamp(size, mtime_ns)
+            digest, parsed, by_mtime = parse_file(Path(path), rel, stamp, zone, words)
+            line = encode_line(rel, digest, mtime_ns if by_mtime else None, parsed)
+            line = line if digest else None
+            placed = None
+            if line is not None and fd is not None:
+                try:
+                    offset = append_line(fd, line)
+                except OSError:
+                    offset = None
+                if offset is not None:
+                    placed, line = (offset, len(line)), line_head(line)
+            results.append((rel, digest, stamp, line, None if line else parsed, placed))
+    finally:
+        if fd is not None:
+            os.close(fd)
     return results
 
 
@@ -164,8 +192,11 @@ def load_articles(
             parsed[rel] = Parsed(None, ())  # keeps file order; replaced below
             records.pop(rel, None)
             todo.append((path, rel, stamp.size, stamp.mtime_ns))
-    for rel, digest, stamp, line, fresh in _run_parse(todo, config, jobs, tick):
-        if line is not None:
+    for rel, digest, stamp, line, fresh, placed in _run_parse(todo, config, jobs, tick, cache):
+        if placed is not None:
+            assert line is not None
+            parsed[rel] = cache.adopt(rel, placed[0], placed[1], line)
+        elif line is not None:
             parsed[rel] = cache.add(rel, line)
         else:
             cache.forget(rel)
@@ -178,7 +209,11 @@ def load_articles(
 
 
 def _run_parse(
-    todo: list[Job], config: Config, jobs: int, tick: Callable[[int, int], None]
+    todo: list[Job],
+    config: Config,
+    jobs: int,
+    tick: Callable[[int, int], None],
+    cache: ArticleCache,
 ) -> Iterator[Result]:
     chunks = [todo[i : i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
     done = 0
@@ -190,8 +225,9 @@ def _run_parse(
         return
     from .workers import pool
 
+    append_to = cache.appending()  # made ready before the workers start appending
     with pool(jobs) as workers:
-        args = [(chunk, config.timezone, config.summary_words) for chunk in chunks]
+        args = [(chunk, config.timezone, config.summary_words, append_to) for chunk in chunks]
         # In order: the parent decodes one batch while the workers split the next ones.
         for results in workers.imap(_parse_star, args):
             yield from results
@@ -199,5 +235,5 @@ def _run_parse(
             tick(done, len(todo))
 
 
-def _parse_star(args: tuple[list[Job], str, int]) -> list[Result]:
+def _parse_star(args: tuple[list[Job], str, int, str | None]) -> list[Result]:
     return _parse_jobs(*args)
