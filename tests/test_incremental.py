@@ -567,6 +567,20 @@ def test_scan_in_a_forked_child_equals_the_scan_in_place(
     assert tree(out) == clean_build(site, tmp_path / "clean")
 
 
+def test_clean_build_of_a_big_folder_scans_in_a_forked_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path / "site", random.Random(20))
+    out = tmp_path / "public"
+    config = load_config(site.root / "config.yaml")
+    monkeypatch.setattr(incremental, "SCAN_FORK_MIN_FOLDER_BYTES", 0)  # every folder is big
+    background = incremental.ScanInBackground(config, state_path(site.root, out), 2)
+    assert background._child is not None, "no state, a big folder: the scan did not fork"
+    assert background.result() == incremental.scan_inputs(config)
+    build(config, BuildOptions(out_dir=out, now=NOW, jobs=2))
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
 def test_no_forked_scan_for_a_small_site(tmp_path: Path) -> None:
     site = Site(tmp_path / "site", random.Random(18))
     out = tmp_path / "public"

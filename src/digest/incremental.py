@@ -95,16 +95,20 @@ def scan_inputs(config: Config) -> Scan:
     return Scan(tuple(sources), inputs, tuple(problems))
 
 
-# A state file this large (about 600 articles) makes the scan worth a forked child.
+# A state file this large (about 600 articles) makes the scan worth a forked child; so
+# does, without a state, a content folder whose own listing is this large (about 500
+# names: ext4 grows a folder in 4 KiB blocks as names are added).
 SCAN_FORK_MIN_BYTES = 300_000
+SCAN_FORK_MIN_FOLDER_BYTES = 32_768
 
 
 class ScanInBackground:
     """`scan_inputs` run in a forked child while the parent loads the build state.
 
-    Only for a site whose last state is large: the scan's 10,000 stat calls then take as
-    long as loading the state, and the two overlap on two cores. Without a child (small
-    site, no state, forking unsafe, a failed child) `result` scans in place.
+    Only for a big site: the scan's 10,000 stat calls then take as long as loading the
+    state (or, with no state, importing the splitter and Jinja), and the two overlap on
+    two cores. Without a child (small site, forking unsafe, a failed child) `result`
+    scans in place.
     """
 
     def __init__(self, config: Config, state_file: Path, jobs: int | None) -> None:
@@ -114,8 +118,11 @@ class ScanInBackground:
         self._child: ForkedCall | None = None
         try:
             big = os.stat(state_file).st_size >= SCAN_FORK_MIN_BYTES
-        except OSError:
-            big = False
+        except OSError:  # no state yet: a clean build of a site that may be big
+            try:
+                big = os.stat(config.content_dir).st_size >= SCAN_FORK_MIN_FOLDER_BYTES
+            except OSError:
+                big = False
         if big and can_fork(jobs):
             self._child = ForkedCall(self._rows)
 

@@ -240,6 +240,8 @@ def _build(
         audit = OutputAudit(str(out_dir), old.outputs, options.jobs)
         children.append(audit)
     if background is not None:
+        if old is None:  # a full build: load its stages while the child scans
+            _import_stages()
         scan = background.result()
     else:
         scan = session.scan(config, warm) if session is not None else scan_inputs(config)
@@ -408,6 +410,11 @@ def _environment(
     env.auto_reload = False  # a fresh environment per build: checking file times is waste
     keep_compiled_templates(env, config.root, code)
     return env, Renderer(env), False
+
+
+def _import_stages() -> None:
+    """Import what a build that parses and renders needs (the splitter, the model, Jinja)."""
+    from . import produce, session, sources, touchup  # noqa: F401
 
 
 def _default_jobs() -> int:

@@ -226,7 +226,7 @@ def save_state(path: Path, state: BuildState, saved_ns: int, out_dir: Path) -> N
             outputs.append(hit[1])
             continue
         names = template_sets.setdefault(r.templates, len(template_sets))
-        shown = [index[k] for k in r.articles]
+        shown = list(map(index.__getitem__, r.articles))  # map: the loop runs in C
         # Output stamps are the build's own writes: no other writer races with them.
         outputs.append(
             [key, r.stamp.size, r.stamp.mtime_ns, r.key, r.version, names, shown, r.static]
@@ -324,9 +324,10 @@ def _state_from_json(raw: dict[str, Any]) -> BuildState:
 def _outline_to_json(outline: Outline, index: Mapping[str, int]) -> list[object]:
     # Keys by their index in the sources, like the outputs' articles.
     groups = [
-        [kind, slug, name, [index[k] for k in keys]] for kind, slug, name, keys in outline.groups
+        [kind, slug, name, list(map(index.__getitem__, keys))]
+        for kind, slug, name, keys in outline.groups
     ]
-    return [[index[k] for k in outline.keys], groups]
+    return [list(map(index.__getitem__, outline.keys)), groups]
 
 
 def _outline_from_json(raw: object, keys: list[str]) -> Outline:
