@@ -124,8 +124,8 @@ def _parse_jobs(
         for path, rel, size, mtime_ns in jobs:
             stamp = Stamp(size, mtime_ns)
             digest, parsed, by_mtime = parse_file(Path(path), rel, stamp, zone, words)
-            line = encode_line(rel, digest, mtime_ns if by_mtime else None, parsed)
-            line = line if digest else None
+            mtime = mtime_ns if by_mtime else None
+            line = encode_line(rel, digest, mtime, parsed) if digest else None
             placed = None
             if line is not None and fd is not None:
                 try:
