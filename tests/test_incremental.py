@@ -56,6 +56,7 @@ class Site:
         self.content.mkdir(parents=True)
         self.counter = 0
         self.now = NOW
+        self.jobs = 1  # worker processes (and forked helpers) of its builds
         # Files get mtimes from this clock, a minute in the past and one second apart:
         # a file changed within the last seconds would (rightly) not be trusted unread.
         self.clock = time.time_ns() - 3600 * 10**9
@@ -172,7 +173,7 @@ class Site:
     def build(self, out: Path, root: Path | None = None) -> BuildReport:
         """Build (incrementally, if state exists) with the test's clock."""
         config = load_config((root or self.root) / "config.yaml")
-        return build(config, BuildOptions(out_dir=out, now=self.now, jobs=1))
+        return build(config, BuildOptions(out_dir=out, now=self.now, jobs=self.jobs))
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -198,6 +199,30 @@ def test_rebuild_after_random_edits_equals_clean_build(tmp_path: Path, seed: int
     site.build(out)
     done = []
     for step in range(20):
+        done.append(site.edit(step))
+        site.build(out)
+        assert tree(out) == clean_build(site, tmp_path / "clean"), f"after {done}"
+    again = site.build(out)
+    assert again.written == () and again.removed == () and again.parsed == 0
+
+
+def test_random_edits_with_every_fork_and_pool_equal_clean_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forked scan and output check, parse workers appending to the cache, render workers:
+    # each taken on every build, however small the site.
+    monkeypatch.setattr(audit, "FORK_MIN", 0)
+    monkeypatch.setattr(incremental, "SCAN_FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(incremental, "SCAN_FORK_MIN_FOLDER_BYTES", 0)
+    monkeypatch.setattr(sources, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(sources, "PARSE_CHUNK", 3)
+    monkeypatch.setattr(produce, "PARALLEL_PAGES_MIN", 2)
+    site = Site(tmp_path / "site", random.Random(21))
+    site.jobs = 2
+    out = tmp_path / "site" / "public"
+    site.build(out)
+    done = []
+    for step in range(12):
         done.append(site.edit(step))
         site.build(out)
         assert tree(out) == clean_build(site, tmp_path / "clean"), f"after {done}"
