@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.article_cache import ArticleCache, CacheDamaged, CachedText, encode_line
+from digest.article_cache import ArticleCache, CacheDamaged, CachedText
 from digest.cache_index import index_path
+from digest.cache_line import encode_line
 from tests.test_state import parsed_article
 
 

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from digest import audit, incremental, produce, sources, touchup
-from digest.article_cache import ArticleCache, decode_line
+from digest.article_cache import ArticleCache
+from digest.cache_line import decode_line
 from digest.config import load_config
 from digest.errors import BuildFailed
 from digest.pipeline import BuildOptions, BuildReport, Progress, build

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.article_cache import decode_line, encode_line
+from digest.cache_line import decode_line, encode_line
 from digest.sources import _READ_SIZE, parse_file
 from digest.state import Stamp
 

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.article_cache import ArticleCache, Parsed, decode_line, encode_line
+from digest.article_cache import ArticleCache
+from digest.cache_line import Parsed, decode_line, encode_line
 from digest.config import load_config
 from digest.errors import Problem
 from digest.incremental import scan_inputs

@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # the splitter, the model and Jinja load only when there is w
     import jinja2
 
     from .article import Article
-    from .article_cache import Parsed
+    from .cache_line import Parsed
     from .model import Site
     from .render import Renderer
     from .session import BuildSession

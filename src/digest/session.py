@@ -56,7 +56,8 @@ from .state import (
 if TYPE_CHECKING:
     import jinja2
 
-    from .article_cache import ArticleCache, Parsed
+    from .article_cache import ArticleCache
+    from .cache_line import Parsed
     from .pipeline import Loaded
     from .render import Renderer
     from .sources import Entry, ParsedFiles

@@ -19,7 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .article import read_article
-from .article_cache import FILE_NAME, ArticleCache, Parsed, append_line, encode_line, line_head
+from .article_cache import FILE_NAME, ArticleCache
+from .cache_line import Parsed, append_line, encode_line, line_head
 from .config import Config
 from .errors import ContentError, Problem
 from .incremental import Scan

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .article_cache import FILE_NAME, ArticleCache, CacheDamaged, Parsed, encode_line
+from .article_cache import FILE_NAME, ArticleCache, CacheDamaged
+from .cache_line import Parsed, encode_line
 from .config import Config
 from .incremental import Scan
 from .load import not_an_article
