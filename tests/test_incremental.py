@@ -20,7 +20,8 @@ from digest.article_cache import ArticleCache
 from digest.cache_line import decode_line
 from digest.config import load_config
 from digest.errors import BuildFailed
-from digest.pipeline import BuildOptions, BuildReport, Progress, build
+from digest.pipeline import BuildOptions, BuildReport, build
+from digest.progress import Progress
 from digest.render import THEME_DIR
 from digest.state import cache_dir, state_path
 

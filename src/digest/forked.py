@@ -17,7 +17,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 
 def default_jobs() -> int:
@@ -32,6 +32,13 @@ def default_jobs() -> int:
 def can_fork(jobs: int | None) -> bool:
     """Fork only where builds fork their workers: Linux, one thread, more than one CPU."""
     return jobs != 1 and default_jobs() > 1
+
+
+class Child(Protocol):
+    """A forked helper of a build (`ForkedCall` and what wraps one), reaped in any case."""
+
+    def close(self) -> None:
+        """Reap it if its answer was never asked for."""
 
 
 class ForkedCall:

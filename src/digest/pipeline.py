@@ -16,18 +16,18 @@ always gives the output a clean build would give:
 from __future__ import annotations
 
 import gc
-import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .audit import OutputAudit
 from .config import Config
 from .errors import BuildFailed, ContentError, Problem
+from .forked import Child
 from .incremental import (
     Scan,
     ScanInBackground,
@@ -42,6 +42,7 @@ from .incremental import (
     settings_digest,
 )
 from .output import Stage, list_files
+from .progress import Progress
 from .state import (
     BuildState,
     InputRecord,
@@ -60,15 +61,7 @@ if TYPE_CHECKING:  # the splitter, the model and Jinja load only when there is w
     from .render import Renderer
     from .session import BuildSession
 
-PROGRESS_AFTER = 2.0  # seconds before a build starts showing a progress line
 _CACHE_HINT = "make the site's .digest-cache folder writable; until then every build is full"
-
-
-class Child(Protocol):
-    """A forked helper of a build (`ScanInBackground`, `OutputAudit`)."""
-
-    def close(self) -> None:
-        """Reap it if its answer was never asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,33 +114,6 @@ class Loaded:
     problems: tuple[Problem, ...]
     held_back: tuple[Article, ...]
     site_problems: tuple[Problem, ...] = ()  # found by the model (duplicate slugs)
-
-
-class Progress:
-    """A self-erasing progress line on stderr for builds that take a while."""
-
-    def __init__(self, enabled: bool, stream: TextIO = sys.stderr) -> None:
-        self.enabled = enabled and stream.isatty()
-        self.stream = stream
-        self.started = time.perf_counter()
-        self._shown = 0.0
-
-    def tick(self, what: str, done: int, total: int | None = None) -> None:
-        """Report `done` of `total` items of one stage (at most ten times a second)."""
-        now = time.perf_counter()
-        if not self.enabled or now - self.started < PROGRESS_AFTER or now - self._shown < 0.1:
-            return
-        self._shown = now
-        rate = done / max(now - self.started, 1e-6)
-        of = f"/{total:,}" if total else ""
-        self.stream.write(f"\r\033[K{what}: {done:,}{of} ({rate:,.0f}/s)")
-        self.stream.flush()
-
-    def done(self) -> None:
-        """Erase the progress line."""
-        if self.enabled and self._shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
 
 
 def load_site(config: Config, options: BuildOptions) -> Loaded:
