@@ -26,9 +26,9 @@ from digest.split.cues import (
     TOPIC_REASON,
     ends_sentence,
     is_section_label,
-    is_sponsored_text,
 )
 from digest.split.page import ImageDraft, Page, TeaserDraft
+from digest.split.sponsored import is_sponsored_text
 
 # An image label ("Lockheed Martin NASA") is a short line that does not end like a sentence.
 _IMAGE_LABEL_MAX_WORDS = 14
