@@ -180,8 +180,7 @@ def _scan_content(
         elif not entry.is_file():
             continue
         elif os.path.splitext(name)[1].lower() in CONTENT_SUFFIXES:
-            st = entry.stat()
-            sources.append((entry.path, prefix + name, Stamp(st.st_size, st.st_mtime_ns)))
+            sources.append((entry.path, prefix + name, stamp_of(entry.stat())))
         else:
             problems.append(not_an_article(Path(entry.path)))
 

@@ -215,14 +215,16 @@ def save_state(path: Path, state: BuildState, saved_ns: int, out_dir: Path) -> N
     # Outputs name their articles and template sets by index: a tenth of the size.
     index = {key: i for i, key in enumerate(state.sources)}
     memo = state.encoded
-    if memo is not None and memo.keys != list(index):
-        memo = None  # other sources, or in another order: the old indices are wrong
+    kept: dict[str, tuple[OutputRecord, list[object]]] = {}
     template_sets: dict[tuple[str, ...], int] = {}
-    if memo is not None:  # numbered as before, so that the old rows stay right
+    # Other sources, or in another order, make the old indices wrong: no row is kept then.
+    if memo is not None and memo.keys == list(index):
+        kept = memo.rows
+        # Template sets numbered as before, so that the kept rows stay right.
         template_sets = {names: i for i, names in enumerate(memo.templates)}
     outputs = []
     for key, r in state.outputs.items():
-        if memo is not None and (hit := memo.rows.get(key)) is not None and hit[0] is r:
+        if (hit := kept.get(key)) is not None and hit[0] is r:
             outputs.append(hit[1])
             continue
         names = template_sets.setdefault(r.templates, len(template_sets))

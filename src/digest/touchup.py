@@ -68,9 +68,9 @@ def touch_up(
         return None
     records = dict(old.sources)
     touched = []
-    for entry in scan.sources:
-        if records[entry[1]].stamp != entry[2]:
-            touched.append(entry)
+    for path, rel, stamp in scan.sources:
+        if records[rel].stamp != stamp:
+            touched.append((path, rel, stamp))
             if len(touched) > TOUCH_UP_MAX:
                 return None
     cache = ArticleCache.open(cache_dir(config.root) / FILE_NAME, cache_fingerprint(config, code))
