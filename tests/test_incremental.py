@@ -194,18 +194,29 @@ def clean_build(site: Site, scratch: Path) -> dict[str, bytes]:
     return tree(scratch / "public")
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_rebuild_after_random_edits_equals_clean_build(tmp_path: Path, seed: int) -> None:
-    site = Site(tmp_path / "site", random.Random(seed))
-    out = tmp_path / "site" / "public"
+def pools_for_small_sites(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let builds of a test's few articles split and render in worker pools (jobs=2)."""
+    monkeypatch.setattr(sources, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(sources, "PARSE_CHUNK", 3)
+    monkeypatch.setattr(produce, "PARALLEL_PAGES_MIN", 2)
+
+
+def edit_and_compare(site: Site, scratch: Path, steps: int) -> None:
+    """Edit the site at random `steps` times; after each, the rebuild equals a clean build."""
+    out = site.root / "public"
     site.build(out)
     done = []
-    for step in range(20):
+    for step in range(steps):
         done.append(site.edit(step))
         site.build(out)
-        assert tree(out) == clean_build(site, tmp_path / "clean"), f"after {done}"
+        assert tree(out) == clean_build(site, scratch / "clean"), f"after {done}"
     again = site.build(out)
     assert again.written == () and again.removed == () and again.parsed == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_rebuild_after_random_edits_equals_clean_build(tmp_path: Path, seed: int) -> None:
+    edit_and_compare(Site(tmp_path / "site", random.Random(seed)), tmp_path, 20)
 
 
 def test_random_edits_with_every_fork_and_pool_equal_clean_builds(
@@ -216,20 +227,10 @@ def test_random_edits_with_every_fork_and_pool_equal_clean_builds(
     monkeypatch.setattr(audit, "FORK_MIN", 0)
     monkeypatch.setattr(incremental, "SCAN_FORK_MIN_BYTES", 0)
     monkeypatch.setattr(incremental, "SCAN_FORK_MIN_FOLDER_BYTES", 0)
-    monkeypatch.setattr(sources, "PARALLEL_PARSE_MIN", 2)
-    monkeypatch.setattr(sources, "PARSE_CHUNK", 3)
-    monkeypatch.setattr(produce, "PARALLEL_PAGES_MIN", 2)
+    pools_for_small_sites(monkeypatch)
     site = Site(tmp_path / "site", random.Random(21))
     site.jobs = 2
-    out = tmp_path / "site" / "public"
-    site.build(out)
-    done = []
-    for step in range(12):
-        done.append(site.edit(step))
-        site.build(out)
-        assert tree(out) == clean_build(site, tmp_path / "clean"), f"after {done}"
-    again = site.build(out)
-    assert again.written == () and again.removed == () and again.parsed == 0
+    edit_and_compare(site, tmp_path, 12)
 
 
 def test_second_build_builds_nothing(tmp_path: Path) -> None:
@@ -322,9 +323,7 @@ def test_damaged_state_and_cache_mean_a_full_build(tmp_path: Path) -> None:
 def test_parallel_build_equals_serial_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "PARALLEL_PARSE_MIN", 2)
-    monkeypatch.setattr(sources, "PARSE_CHUNK", 3)
-    monkeypatch.setattr(produce, "PARALLEL_PAGES_MIN", 2)
+    pools_for_small_sites(monkeypatch)
     site = Site(tmp_path / "site", random.Random(9))
     config = load_config(site.root / "config.yaml")
     build(config, BuildOptions(out_dir=tmp_path / "parallel", now=NOW, jobs=2))
@@ -335,8 +334,7 @@ def test_parallel_build_equals_serial_build(
 def test_cache_lines_appended_by_workers_are_read_back_by_the_next_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, appends: str
 ) -> None:
-    monkeypatch.setattr(sources, "PARALLEL_PARSE_MIN", 2)
-    monkeypatch.setattr(sources, "PARSE_CHUNK", 3)
+    pools_for_small_sites(monkeypatch)
     if appends == "short write":  # a full disk: the worker sends the line instead
         monkeypatch.setattr(sources, "append_line", lambda fd, line: None)
     elif appends == "parent":  # the cache file cannot be opened in the worker
